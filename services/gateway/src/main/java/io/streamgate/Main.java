@@ -1,0 +1,77 @@
+package io.streamgate;
+
+import io.streamgate.config.ConfigException;
+import io.streamgate.config.KafkaSettings;
+import io.streamgate.config.Settings;
+import io.streamgate.embedded.EmbeddedKafka;
+import io.streamgate.embedded.EmbeddedKafkaException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.LogManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts Streamgate: reads the configuration, starts the embedded broker when no Kafka is configured, starts the
+ * instance, and stops everything on SIGTERM/Ctrl-C. Wiring only.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        configureLogging();
+        Logger log = LoggerFactory.getLogger(Main.class);
+        Settings settings;
+        try {
+            settings = Settings.load(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        EmbeddedKafka broker = null;
+        if (settings.kafka().bootstrap().isEmpty()) {
+            KafkaSettings.Embedded embedded = settings.kafka().embedded();
+            log.info("No Kafka configured (STREAMGATE_KAFKA_BOOTSTRAP): starting the embedded broker on port {} "
+                    + "with its log under {}", embedded.port(), embedded.dataDir().toAbsolutePath());
+            try {
+                broker = EmbeddedKafka.start(new EmbeddedKafka.Options(embedded.dataDir(), embedded.port(),
+                        embedded.startTimeout(), embedded.maxHeap()));
+            } catch (EmbeddedKafkaException e) {
+                System.err.println(e.getMessage());
+                System.exit(3);
+                return;
+            }
+            settings = new Settings(settings.server(), settings.kafka().withBootstrap(broker.bootstrapServers(), true),
+                    settings.sse(), settings.publish(), settings.streams());
+        }
+        Streamgate streamgate = Streamgate.start(settings);
+        log.info("Streamgate listening on http://localhost:{} (streams: {})", streamgate.port(),
+                settings.streams().stream().map(s -> s.name()).toList());
+        CountDownLatch stopped = new CountDownLatch(1);
+        EmbeddedKafka ownedBroker = broker;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            streamgate.close();
+            if (ownedBroker != null) {
+                ownedBroker.close();
+            }
+            stopped.countDown();
+        }, "streamgate-stop"));
+        stopped.await();
+    }
+
+    private static void configureLogging() {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
+            if (in != null) {
+                LogManager.getLogManager().readConfiguration(in);
+            }
+        } catch (IOException e) {
+            System.err.println("Could not read logging.properties: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.streamgate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.streamgate.catalog.StreamCatalog;
+import io.streamgate.catalog.StreamsEndpoint;
+import io.streamgate.config.Settings;
+import io.streamgate.http.Routes;
+import io.streamgate.kafka.KafkaClients;
+import io.streamgate.kafka.LogOffsets;
+import io.streamgate.kafka.TopicProvisioner;
+import io.streamgate.publish.PublishEndpoint;
+import io.streamgate.subscribe.SubscribeEndpoint;
+import io.streamgate.subscribe.Subscriptions;
+import java.util.UUID;
+
+/**
+ * One running Streamgate instance: its Kafka clients, its endpoints and its web server, built from
+ * {@link Settings} (which must name the Kafka bootstrap servers by now). {@link #close()} ends the open streams,
+ * stops the server and closes the clients. Thread-safe.
+ */
+public final class Streamgate implements AutoCloseable {
+    private final KafkaClients kafka;
+    private final Subscriptions subscriptions;
+    private final WebServer server;
+
+    private Streamgate(KafkaClients kafka, Subscriptions subscriptions, WebServer server) {
+        this.kafka = kafka;
+        this.subscriptions = subscriptions;
+        this.server = server;
+    }
+
+    public static Streamgate start(Settings settings) {
+        String instanceId = "streamgate-" + UUID.randomUUID().toString().substring(0, 8);
+        KafkaClients kafka = new KafkaClients(settings.kafka(), instanceId);
+        try {
+            if (settings.kafka().createTopics()) {
+                TopicProvisioner.createMissing(kafka.admin(), settings.streams(), settings.kafka().requestTimeout());
+            }
+            ObjectMapper json = new ObjectMapper();
+            LogOffsets offsets = new LogOffsets(kafka.admin(), settings.kafka().requestTimeout());
+            StreamCatalog catalog = new StreamCatalog(settings.streams());
+            Subscriptions subscriptions = new Subscriptions();
+            HttpRouting.Builder routing = HttpRouting.builder();
+            Routes.register(routing,
+                    new StreamsEndpoint(catalog, offsets, json),
+                    new SubscribeEndpoint(catalog, kafka, offsets, settings.sse(), subscriptions, json),
+                    new PublishEndpoint(catalog, kafka.producer(), offsets, settings.kafka().requestTimeout(),
+                            settings.publish(), json),
+                    json);
+            WebServer server = WebServer.builder()
+                    .host(settings.server().host())
+                    .port(settings.server().port())
+                    .shutdownHook(false)
+                    // Small SSE frames must leave at once, not wait for Nagle + delayed ACK (~40 ms each).
+                    .connectionOptions(options -> options.tcpNoDelay(true))
+                    .routing(routing)
+                    .build()
+                    .start();
+            return new Streamgate(kafka, subscriptions, server);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    /** The port the server listens on (useful when configured as 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** The open streams of this instance. */
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    @Override
+    public void close() {
+        subscriptions.stopAll();
+        server.stop();
+        kafka.close();
+    }
+}

@@ -1,0 +1,56 @@
+package io.streamgate.catalog;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.streamgate.config.StreamDefinition;
+import io.streamgate.kafka.KafkaUnavailableException;
+import io.streamgate.kafka.LogOffsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /streams}: name, description, topics and partition counts per topic. A topic Kafka cannot describe
+ * right now is listed without a count rather than failing the whole list.
+ */
+public final class StreamsEndpoint implements Handler {
+    private final StreamCatalog catalog;
+    private final LogOffsets offsets;
+    private final ObjectMapper json;
+
+    public StreamsEndpoint(StreamCatalog catalog, LogOffsets offsets, ObjectMapper json) {
+        this.catalog = catalog;
+        this.offsets = offsets;
+        this.json = json;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) throws Exception {
+        ArrayNode list = json.createArrayNode();
+        for (StreamDefinition stream : catalog.all()) {
+            ObjectNode item = list.addObject();
+            item.put("name", stream.name());
+            item.put("description", stream.description());
+            ArrayNode topics = item.putArray("topics");
+            stream.topics().forEach(topics::add);
+            ObjectNode partitions = item.putObject("partitions");
+            for (Map.Entry<String, Integer> e : counts(stream.topics()).entrySet()) {
+                partitions.put(e.getKey(), e.getValue());
+            }
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(json.writeValueAsBytes(list));
+    }
+
+    private Map<String, Integer> counts(List<String> topics) {
+        try {
+            return offsets.partitionCounts(topics);
+        } catch (KafkaUnavailableException e) {
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.streamgate.config;
+
+/**
+ * Publishing limits, and the CloudEvents source given to events that name none. {@code maxEventBytes} bounds the
+ * data of one event; a batch body is bounded by {@code maxBatchBytes} and {@code maxBatchEvents}.
+ */
+public record PublishSettings(int maxEventBytes, int maxBatchBytes, int maxBatchEvents, String defaultSource) {
+}

@@ -1,0 +1,127 @@
+package io.streamgate.config;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * All of Streamgate's configuration, built and validated once at start-up and immutable afterwards.
+ *
+ * <p>Layers, later wins: the built-in {@code application.yaml}, the file named by {@code STREAMGATE_CONFIG}, then
+ * environment variables. A bad value or an unknown key under {@code streamgate.} raises {@link ConfigException}
+ * naming the key, the value and the rule.
+ */
+public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings sse, PublishSettings publish,
+                       List<StreamDefinition> streams) {
+
+    private static final Pattern STREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    public Settings {
+        streams = List.copyOf(streams);
+    }
+
+    /** Loads from the environment: {@code STREAMGATE_CONFIG} names the overlay file, if any. */
+    public static Settings load(Map<String, String> env) {
+        String file = env.get("STREAMGATE_CONFIG");
+        ObjectNode overlay = file == null || file.isBlank() ? null : ConfigTree.read(Path.of(file));
+        return build(overlay, env);
+    }
+
+    /** Loads with an overlay given as YAML text (tests and tools), then the environment. */
+    public static Settings fromYaml(String yaml, Map<String, String> env) {
+        return build(ConfigTree.parse(yaml, "configuration overlay"), env);
+    }
+
+    private static Settings build(ObjectNode overlay, Map<String, String> env) {
+        ObjectNode declared = ConfigTree.builtIn();
+        ObjectNode tree = declared.deepCopy();
+        if (overlay != null) {
+            ConfigTree.merge(tree, overlay);
+        }
+        ConfigTree.applyEnvironment(tree, declared, env);
+        ConfigReader r = new ConfigReader(tree);
+        Settings settings = read(r);
+        r.reportUnknown("streamgate");
+        if (!r.problems().isEmpty()) {
+            throw new ConfigException(r.problems());
+        }
+        return settings;
+    }
+
+    private static Settings read(ConfigReader r) {
+        ServerSettings server = new ServerSettings(
+                r.string("streamgate.server.host"),
+                r.integer("streamgate.server.port", 0, 65535));
+        String bootstrap = r.string("streamgate.kafka.bootstrap").trim();
+        KafkaSettings kafka = new KafkaSettings(
+                bootstrap.isEmpty() ? Optional.empty() : Optional.of(bootstrap),
+                r.bool("streamgate.kafka.createTopics"),
+                r.duration("streamgate.kafka.requestTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
+                r.stringMap("streamgate.kafka.properties"),
+                new KafkaSettings.Embedded(
+                        r.integer("streamgate.kafka.embedded.port", 0, 65535),
+                        Path.of(r.string("streamgate.kafka.embedded.dataDir")),
+                        heap(r, "streamgate.kafka.embedded.maxHeap"),
+                        r.duration("streamgate.kafka.embedded.startTimeout", Duration.ofSeconds(5),
+                                Duration.ofMinutes(10))));
+        SseSettings sse = new SseSettings(
+                r.duration("streamgate.sse.heartbeat", Duration.ofMillis(50), Duration.ofMinutes(10)),
+                r.duration("streamgate.sse.retry", Duration.ZERO, Duration.ofHours(1)));
+        PublishSettings publish = new PublishSettings(
+                r.integer("streamgate.publish.maxEventBytes", 64, 64 * 1024 * 1024),
+                r.integer("streamgate.publish.maxBatchBytes", 64, 256 * 1024 * 1024),
+                r.integer("streamgate.publish.maxBatchEvents", 1, 100_000),
+                r.string("streamgate.publish.source"));
+        return new Settings(server, kafka, sse, publish, streams(r));
+    }
+
+    private static String heap(ConfigReader r, String key) {
+        String value = r.string(key).trim();
+        if (!value.matches("\\d+[kKmMgG]")) {
+            r.problem(key, value, "must be a JVM heap size such as 512m or 1g");
+        }
+        return value;
+    }
+
+    private static List<StreamDefinition> streams(ConfigReader r) {
+        List<StreamDefinition> streams = new ArrayList<>();
+        int defaultPartitions = r.integer("streamgate.topicDefaults.partitions", 1, 10_000);
+        for (String name : r.keys("streamgate.streams")) {
+            String base = "streamgate.streams." + name;
+            if (!STREAM_NAME.matcher(name).matches()) {
+                r.problem(base, name, "is not a valid stream name: use 1-63 of a-z, 0-9, '.', '_', '-', "
+                        + "starting with a letter or digit");
+            }
+            List<String> topics = r.stringList(base + ".topics");
+            if (topics.isEmpty()) {
+                r.problem(base + ".topics", topics, "must name at least one Kafka topic");
+            }
+            Set<String> seen = new HashSet<>();
+            for (String topic : topics) {
+                if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+                    r.problem(base + ".topics", topic, "is not a valid Kafka topic name");
+                }
+                if (!seen.add(topic)) {
+                    r.problem(base + ".topics", topic, "is listed twice");
+                }
+            }
+            String description = r.node(base + ".description") == null ? "" : r.string(base + ".description");
+            int partitions = r.node(base + ".partitions") == null
+                    ? defaultPartitions : r.integer(base + ".partitions", 1, 10_000);
+            streams.add(new StreamDefinition(name, topics, description, partitions));
+        }
+        return streams;
+    }
+
+    public Optional<StreamDefinition> stream(String name) {
+        return streams.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,18 @@
+package io.streamgate.config;
+
+import java.util.List;
+
+/**
+ * A configured stream: a public name over one or more Kafka topics. The order of {@code topics} is the order of
+ * positions in event ids; publishing writes to the first topic. {@code partitions} is used only when Streamgate
+ * creates a missing topic.
+ */
+public record StreamDefinition(String name, List<String> topics, String description, int partitions) {
+    public StreamDefinition {
+        topics = List.copyOf(topics);
+    }
+
+    public String publishTopic() {
+        return topics.getFirst();
+    }
+}

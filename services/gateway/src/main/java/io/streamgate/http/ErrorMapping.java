@@ -1,0 +1,104 @@
+package io.streamgate.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.streamgate.catalog.StreamNotFoundException;
+import io.streamgate.kafka.KafkaUnavailableException;
+import io.streamgate.publish.InvalidEventException;
+import io.streamgate.publish.PayloadTooLargeException;
+import io.streamgate.publish.UnsupportedMediaTypeException;
+import io.streamgate.resume.InvalidEventIdException;
+import io.streamgate.sse.ClientGoneException;
+import io.streamgate.sse.NotAcceptableException;
+import io.streamgate.subscribe.InvalidSubscriptionException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where error conditions become HTTP: each exception type maps to a status and a problem type. An
+ * unexpected exception becomes a bare {@code 500} whose body holds only a reference that is also in the log.
+ */
+final class ErrorMapping {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
+    /** Seconds a client should wait before retrying while Kafka is unreachable. */
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    private static final Status UNPROCESSABLE = Status.create(422, "Unprocessable Content");
+
+    private final ObjectMapper json;
+
+    ErrorMapping(ObjectMapper json) {
+        this.json = json;
+    }
+
+    void register(HttpRouting.Builder routing) {
+        routing.error(InvalidEventIdException.class, (req, res, e) -> send(req, res, eventId(e)));
+        routing.error(InvalidSubscriptionException.class, (req, res, e) -> send(req, res,
+                Problem.of(Status.BAD_REQUEST_400, "invalid-parameter", "Invalid subscription parameter",
+                        e.getMessage()).with(body -> body.put("parameter", e.parameter()))));
+        routing.error(StreamNotFoundException.class, (req, res, e) -> send(req, res,
+                Problem.of(Status.NOT_FOUND_404, "unknown-stream", "Unknown stream", e.getMessage())));
+        routing.error(NotAcceptableException.class, (req, res, e) -> send(req, res,
+                Problem.of(Status.NOT_ACCEPTABLE_406, "not-acceptable", "Not acceptable", e.getMessage())));
+        routing.error(InvalidEventException.class, (req, res, e) -> send(req, res, invalidEvent(e)));
+        routing.error(PayloadTooLargeException.class, (req, res, e) -> send(req, res,
+                Problem.of(Status.REQUEST_ENTITY_TOO_LARGE_413, "too-large", "Event too large", e.getMessage())));
+        routing.error(UnsupportedMediaTypeException.class, (req, res, e) -> send(req, res,
+                Problem.of(Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported-media-type", "Unsupported media type",
+                        e.getMessage())));
+        routing.error(KafkaUnavailableException.class, (req, res, e) -> {
+            LOG.warn("Kafka unavailable for {} {}: {}", req.prologue().method().text(), req.path().path(),
+                    e.getMessage());
+            res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            send(req, res, Problem.of(Status.SERVICE_UNAVAILABLE_503, "kafka-unavailable", "Kafka unavailable",
+                    e.getMessage() + ". Retry later."));
+        });
+        routing.error(ClientGoneException.class, (req, res, e) -> {
+            // nothing to answer: the client is gone
+        });
+        routing.error(Exception.class, (req, res, e) -> {
+            String reference = UUID.randomUUID().toString();
+            LOG.error("Unexpected error {} on {} {}", reference, req.prologue().method().text(), req.path().path(),
+                    e);
+            send(req, res, Problem.of(Status.INTERNAL_SERVER_ERROR_500, "internal-error", "Internal error",
+                    "Something went wrong on our side; the reference is " + reference + ".")
+                    .with(body -> body.put("reference", reference)));
+        });
+    }
+
+    private void send(ServerRequest req, ServerResponse res, Problem problem) {
+        if (res.isSent()) {
+            return; // the stream had started: there is no way to answer any more
+        }
+        problem.send(res, req.path().path(), json);
+    }
+
+    private static Problem eventId(InvalidEventIdException e) {
+        String name = switch (e.reason()) {
+            case MALFORMED -> "malformed-event-id";
+            case UNSUPPORTED_VERSION -> "unsupported-event-id-version";
+            case OTHER_STREAM -> "foreign-event-id";
+            case NOT_IN_LOG -> "event-id-not-in-log";
+        };
+        return Problem.of(Status.BAD_REQUEST_400, name, "Cannot resume from this event id", e.getMessage()
+                + " To start over, reconnect without Last-Event-ID/lastEventId.");
+    }
+
+    private Problem invalidEvent(InvalidEventException e) {
+        if (e.malformed()) {
+            return Problem.of(Status.BAD_REQUEST_400, "malformed-event", "Malformed event", e.getMessage());
+        }
+        return Problem.of(UNPROCESSABLE, "invalid-event", "Invalid event", e.getMessage())
+                .with(body -> {
+                    ArrayNode errors = body.putArray("errors");
+                    e.violations().forEach(v -> errors.addObject().put("pointer", v.pointer())
+                            .put("detail", v.message()));
+                });
+    }
+}

@@ -1,0 +1,25 @@
+package io.streamgate.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.streamgate.catalog.StreamsEndpoint;
+import io.streamgate.publish.PublishEndpoint;
+import io.streamgate.subscribe.SubscribeEndpoint;
+
+/** The HTTP surface of the public contract, shared by {@code Main} and the tests. */
+public final class Routes {
+    private Routes() {
+    }
+
+    public static void register(HttpRouting.Builder routing, StreamsEndpoint streams, SubscribeEndpoint subscribe,
+                                PublishEndpoint publish, ObjectMapper json) {
+        new ErrorMapping(json).register(routing);
+        routing.get("/streams", streams)
+                .get("/streams/{name}", subscribe)
+                .post("/streams/{name}/events", publish)
+                .any((req, res) -> Problem.of(Status.NOT_FOUND_404, "not-found", "Not found",
+                        "Nothing here: see GET /streams for the streams and the README for the API.")
+                        .send(res, req.path().path(), json));
+    }
+}

@@ -1,0 +1,91 @@
+package io.streamgate.kafka;
+
+import io.streamgate.config.KafkaSettings;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka clients of one instance: one shared {@link Admin} and one shared idempotent {@link Producer} (both
+ * thread-safe), and consumers on demand (each owned by the single thread that uses it).
+ *
+ * <p>User-supplied client properties apply to every client; the settings Streamgate relies on for correctness
+ * (idempotence, {@code acks=all}, no consumer group, no auto commit, no auto reset) are applied after them and
+ * cannot be overridden.
+ */
+public final class KafkaClients implements AutoCloseable {
+    private final KafkaSettings settings;
+    private final String instanceId;
+    private final AtomicLong consumerIds = new AtomicLong();
+    private final Admin admin;
+    private final Producer<byte[], byte[]> producer;
+
+    public KafkaClients(KafkaSettings settings, String instanceId) {
+        this.settings = settings;
+        this.instanceId = instanceId;
+        this.admin = Admin.create(adminConfig());
+        this.producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    public Producer<byte[], byte[]> producer() {
+        return producer;
+    }
+
+    /** A new consumer for one subscription: manual assignment, positions owned by the caller. */
+    public KafkaConsumer<byte[], byte[]> newConsumer() {
+        Map<String, Object> config = common();
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-reader-" + consumerIds.incrementAndGet());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Out-of-range positions must surface (as a gap or a reset), never silently jump.
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        // Aborted transactions of domain producers are never streamed.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private Map<String, Object> adminConfig() {
+        Map<String, Object> config = common();
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, instanceId + "-admin");
+        return config;
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> config = common();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, instanceId + "-publisher");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // A publish call waits at most this long for metadata or buffer space before answering 503.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.requestTimeout().toMillis());
+        return config;
+    }
+
+    private Map<String, Object> common() {
+        Map<String, Object> config = new HashMap<>(settings.clientProperties());
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap().orElseThrow());
+        int timeout = (int) settings.requestTimeout().toMillis();
+        config.putIfAbsent(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+        config.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+        return config;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        admin.close();
+    }
+}

@@ -1,0 +1,113 @@
+package io.streamgate.kafka;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Partition counts and log boundaries, asked of the cluster (never cached, so added partitions show up at the
+ * next request). Offsets are those a {@code read_committed} reader sees. Thread-safe.
+ *
+ * <p>Every method throws {@link KafkaUnavailableException} when Kafka does not answer within the request timeout
+ * or a topic does not exist.
+ */
+public final class LogOffsets {
+    private final Admin admin;
+    private final Duration timeout;
+
+    public LogOffsets(Admin admin, Duration timeout) {
+        this.admin = admin;
+        this.timeout = timeout;
+    }
+
+    /** Partition count per topic, in the order given. */
+    public Map<String, Integer> partitionCounts(List<String> topics) {
+        Map<String, TopicDescription> descriptions = await(admin.describeTopics(topics).allTopicNames(),
+                "describe topics " + topics);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String topic : topics) {
+            counts.put(topic, descriptions.get(topic).partitions().size());
+        }
+        return counts;
+    }
+
+    /** Every partition of the given topics. */
+    public List<TopicPartition> partitions(List<String> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        partitionCounts(topics).forEach((topic, count) -> {
+            for (int p = 0; p < count; p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+        });
+        return partitions;
+    }
+
+    /** The oldest retained offset of each partition. */
+    public Map<TopicPartition, Long> earliest(Collection<TopicPartition> partitions) {
+        return list(partitions, OffsetSpec.earliest());
+    }
+
+    /** The offset the next record will get (the last stable offset for transactional topics). */
+    public Map<TopicPartition, Long> latest(Collection<TopicPartition> partitions) {
+        return list(partitions, OffsetSpec.latest());
+    }
+
+    /** The first offset whose timestamp is at or after {@code time}; the end of the log where there is none. */
+    public Map<TopicPartition, Long> forTime(Collection<TopicPartition> partitions, Instant time) {
+        Map<TopicPartition, Long> offsets = list(partitions, OffsetSpec.forTimestamp(time.toEpochMilli()));
+        List<TopicPartition> none = offsets.entrySet().stream().filter(e -> e.getValue() < 0)
+                .map(Map.Entry::getKey).toList();
+        if (!none.isEmpty()) {
+            offsets.putAll(latest(none));
+        }
+        return offsets;
+    }
+
+    private Map<TopicPartition, Long> list(Collection<TopicPartition> partitions, OffsetSpec spec) {
+        if (partitions.isEmpty()) {
+            return new HashMap<>();
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, spec));
+        Map<TopicPartition, ListOffsetsResultInfo> result = await(
+                admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
+                "list offsets");
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        result.forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
+    }
+
+    private <T> T await(KafkaFuture<T> future, String what) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new KafkaUnavailableException("A topic of this stream does not exist in Kafka", e.getCause());
+            }
+            throw new KafkaUnavailableException("Kafka failed to " + what + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaUnavailableException("Kafka did not answer within " + timeout + " (" + what + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("Interrupted while waiting for Kafka", e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.streamgate.kafka;
+
+import io.streamgate.config.StreamDefinition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the configured topics that do not exist yet (with the broker's default replication factor). */
+public final class TopicProvisioner {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private TopicProvisioner() {
+    }
+
+    public static void createMissing(Admin admin, List<StreamDefinition> streams, Duration timeout) {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        streams.forEach(s -> s.topics().forEach(t -> wanted.merge(t, s.partitions(), Math::max)));
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            wanted.forEach((topic, partitions) -> {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
+                }
+            });
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e; // a concurrent instance creating the same topic is fine
+                }
+            }
+            LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaUnavailableException("Could not create the configured topics: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("Interrupted while creating topics", e);
+        }
+    }
+}

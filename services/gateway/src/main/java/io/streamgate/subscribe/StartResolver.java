@@ -1,0 +1,102 @@
+package io.streamgate.subscribe;
+
+import io.streamgate.config.StreamDefinition;
+import io.streamgate.kafka.LogOffsets;
+import io.streamgate.resume.Gap;
+import io.streamgate.resume.InvalidEventIdException;
+import io.streamgate.resume.Position;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Turns a {@link StartAt} into concrete offsets for every partition the stream has now, and the gaps retention
+ * left in a resumed position. Thread-safe.
+ *
+ * <p>Resume rules: a partition the id knows starts at its offset; one it does not know (added to the topic since,
+ * or a topic added to the stream) starts at its beginning, since nothing of it can have been delivered; an offset
+ * older than the log start yields a {@link Gap} and starts at the log start; an id naming more partitions than a
+ * topic has, or an offset past the log end, cannot come from this log and is refused.
+ */
+public final class StartResolver {
+    private final LogOffsets offsets;
+
+    public StartResolver(LogOffsets offsets) {
+        this.offsets = offsets;
+    }
+
+    /** The resolved start of a subscription. */
+    public record StartPoint(Position position, List<Gap> gaps) {
+    }
+
+    public StartPoint resolve(StreamDefinition stream, StartAt start) {
+        List<String> topics = stream.topics();
+        Map<String, Integer> counts = offsets.partitionCounts(topics);
+        List<TopicPartition> partitions = new ArrayList<>();
+        counts.forEach((topic, count) -> {
+            for (int p = 0; p < count; p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+        });
+        return switch (start) {
+            case StartAt.Latest ignored -> new StartPoint(position(topics, counts, offsets.latest(partitions)),
+                    List.of());
+            case StartAt.Earliest ignored -> new StartPoint(position(topics, counts, offsets.earliest(partitions)),
+                    List.of());
+            case StartAt.Since since -> new StartPoint(
+                    position(topics, counts, offsets.forTime(partitions, since.time())), List.of());
+            case StartAt.Resume resume -> resume(topics, counts, partitions, resume.position());
+        };
+    }
+
+    private StartPoint resume(List<String> topics, Map<String, Integer> counts, List<TopicPartition> partitions,
+                              Position requested) {
+        Map<TopicPartition, Long> earliest = offsets.earliest(partitions);
+        Map<TopicPartition, Long> latest = offsets.latest(partitions);
+        long[][] next = new long[topics.size()][];
+        List<Gap> gaps = new ArrayList<>();
+        for (int t = 0; t < topics.size(); t++) {
+            String topic = topics.get(t);
+            int count = counts.get(topic);
+            if (requested.partitions(t) > count) {
+                throw new InvalidEventIdException(InvalidEventIdException.Reason.NOT_IN_LOG,
+                        "The event id names " + requested.partitions(t) + " partitions of topic '" + topic
+                                + "', which has " + count + " now; it cannot come from this log (was the topic "
+                                + "deleted and recreated?). Subscribe again without an id.");
+            }
+            next[t] = new long[count];
+            for (int p = 0; p < count; p++) {
+                TopicPartition tp = new TopicPartition(topic, p);
+                long first = earliest.get(tp);
+                long end = latest.get(tp);
+                long wanted = p < requested.partitions(t) ? requested.next(t, p) : first;
+                if (wanted > end) {
+                    throw new InvalidEventIdException(InvalidEventIdException.Reason.NOT_IN_LOG,
+                            "The event id is ahead of the log: it asks for offset " + wanted + " of " + tp
+                                    + ", whose next offset is " + end + " (was the topic deleted and recreated?). "
+                                    + "Subscribe again without an id.");
+                }
+                if (wanted < first) {
+                    gaps.add(new Gap(topic, p, wanted, first - 1));
+                    wanted = first;
+                }
+                next[t][p] = wanted;
+            }
+        }
+        return new StartPoint(Position.of(topics, next), gaps);
+    }
+
+    private static Position position(List<String> topics, Map<String, Integer> counts,
+                                     Map<TopicPartition, Long> offsets) {
+        long[][] next = new long[topics.size()][];
+        for (int t = 0; t < topics.size(); t++) {
+            int count = counts.get(topics.get(t));
+            next[t] = new long[count];
+            for (int p = 0; p < count; p++) {
+                next[t][p] = offsets.get(new TopicPartition(topics.get(t), p));
+            }
+        }
+        return Position.of(topics, next);
+    }
+}

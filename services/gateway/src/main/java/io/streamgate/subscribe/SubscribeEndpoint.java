@@ -1,0 +1,82 @@
+package io.streamgate.subscribe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.streamgate.catalog.StreamCatalog;
+import io.streamgate.config.SseSettings;
+import io.streamgate.config.StreamDefinition;
+import io.streamgate.kafka.KafkaClients;
+import io.streamgate.kafka.LogOffsets;
+import io.streamgate.sse.ClientGoneException;
+import io.streamgate.sse.NotAcceptableException;
+import io.streamgate.sse.SseConnection;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /streams/{name}}: validates the request and resolves its start <em>before</em> answering, so every
+ * refusal is a problem response; then streams until the client leaves.
+ */
+public final class SubscribeEndpoint implements Handler {
+    public static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+    private static final Logger LOG = LoggerFactory.getLogger(SubscribeEndpoint.class);
+
+    private final StreamCatalog catalog;
+    private final StartResolver resolver;
+    private final KafkaClients kafka;
+    private final LogOffsets offsets;
+    private final SseSettings sse;
+    private final Subscriptions subscriptions;
+    private final ObjectMapper json;
+
+    public SubscribeEndpoint(StreamCatalog catalog, KafkaClients kafka, LogOffsets offsets, SseSettings sse,
+                             Subscriptions subscriptions, ObjectMapper json) {
+        this.catalog = catalog;
+        this.resolver = new StartResolver(offsets);
+        this.kafka = kafka;
+        this.offsets = offsets;
+        this.sse = sse;
+        this.subscriptions = subscriptions;
+        this.json = json;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
+        if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
+            throw new NotAcceptableException();
+        }
+        SubscribeRequest request = SubscribeRequest.parse(stream, req.query().toMap(),
+                req.headers().first(LAST_EVENT_ID));
+        StartResolver.StartPoint start = resolver.resolve(stream, request.start());
+
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+        SseConnection connection = new SseConnection(res.outputStream());
+        KafkaConsumer<byte[], byte[]> consumer = kafka.newConsumer();
+        Subscription subscription = new Subscription(request, start, consumer, connection, sse, offsets, json);
+        subscriptions.add(subscription);
+        long started = System.nanoTime();
+        String reason = "error";
+        try {
+            reason = subscription.run();
+        } catch (ClientGoneException e) {
+            reason = "client closed";
+        } finally {
+            subscriptions.remove(subscription);
+            connection.close();
+            LOG.debug("stream {} closed ({}) after {} ms at {}", stream.name(), reason,
+                    (System.nanoTime() - started) / 1_000_000, subscription.currentId());
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.streamgate.subscribe;
+
+import io.streamgate.config.StreamDefinition;
+import io.streamgate.resume.EventIdCodec;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A validated subscription request: where to start and which records to deliver.
+ *
+ * <p>Precedence of starting points: the {@code Last-Event-ID} header, then the {@code lastEventId} parameter,
+ * then {@code since}, then {@code from}. An id wins over {@code since}/{@code from} because {@code EventSource}
+ * reconnects to the same URL with the header added: the id must take over from the original starting point.
+ * {@code since} and {@code from} together are contradictory and refused.
+ *
+ * @param keys  deliver only records with one of these keys (empty: all)
+ * @param types deliver only events of these types (empty: all)
+ */
+public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<String> keys, Set<String> types) {
+    public static final int MAX_FILTER_VALUES = 1_000;
+
+    public SubscribeRequest {
+        keys = Set.copyOf(keys);
+        types = Set.copyOf(types);
+    }
+
+    /**
+     * @param params query parameters (or the fields of a {@code fetch} subscription body), each possibly repeated
+     * @param lastEventIdHeader the {@code Last-Event-ID} header, if sent
+     * @throws InvalidSubscriptionException for a malformed or contradictory parameter
+     * @throws io.streamgate.resume.InvalidEventIdException for an id this stream cannot resume from
+     */
+    public static SubscribeRequest parse(StreamDefinition stream, Map<String, List<String>> params,
+                                         Optional<String> lastEventIdHeader) {
+        Optional<String> id = lastEventIdHeader.filter(s -> !s.isBlank())
+                .or(() -> single(params, "lastEventId").filter(s -> !s.isBlank()));
+        Optional<String> since = single(params, "since");
+        Optional<String> from = single(params, "from");
+        StartAt start;
+        if (id.isPresent()) {
+            start = new StartAt.Resume(EventIdCodec.decode(id.get().trim(), stream.name(), stream.topics()));
+        } else if (since.isPresent() && from.isPresent()) {
+            throw new InvalidSubscriptionException("since", "Use either 'since' or 'from', not both: 'since' "
+                    + "already says where to start.");
+        } else if (since.isPresent()) {
+            start = new StartAt.Since(parseInstant(since.get()));
+        } else {
+            start = switch (from.orElse("latest")) {
+                case "latest" -> new StartAt.Latest();
+                case "earliest" -> new StartAt.Earliest();
+                default -> throw new InvalidSubscriptionException("from", "'from' must be 'latest' or 'earliest', "
+                        + "not '" + truncate(from.get()) + "'.");
+            };
+        }
+        Set<String> keys = new LinkedHashSet<>(params.getOrDefault("key", List.of()));
+        Set<String> types = new LinkedHashSet<>();
+        for (String value : params.getOrDefault("types", List.of())) {
+            for (String type : value.split(",")) {
+                if (!type.isBlank()) {
+                    types.add(type.trim());
+                }
+            }
+        }
+        if (keys.size() > MAX_FILTER_VALUES || types.size() > MAX_FILTER_VALUES) {
+            throw new InvalidSubscriptionException("key", "At most " + MAX_FILTER_VALUES
+                    + " keys and " + MAX_FILTER_VALUES + " types per subscription.");
+        }
+        return new SubscribeRequest(stream, start, keys, types);
+    }
+
+    private static Optional<String> single(Map<String, List<String>> params, String name) {
+        List<String> values = params.getOrDefault(name, List.of());
+        if (values.size() > 1) {
+            throw new InvalidSubscriptionException(name, "'" + name + "' may be given once, not "
+                    + values.size() + " times.");
+        }
+        return values.stream().findFirst();
+    }
+
+    /** ISO-8601 instants ({@code 2026-11-25T10:00:00Z}) or epoch milliseconds. */
+    static Instant parseInstant(String text) {
+        String value = text.trim();
+        try {
+            if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+                return Instant.ofEpochMilli(Long.parseLong(value));
+            }
+            return Instant.parse(value);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new InvalidSubscriptionException("since", "'since' must be an ISO-8601 instant such as "
+                    + "2026-11-25T10:00:00Z or epoch milliseconds, not '" + truncate(value) + "'.");
+        }
+    }
+
+    private static String truncate(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "…";
+    }
+}
