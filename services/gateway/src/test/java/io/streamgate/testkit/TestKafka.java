@@ -1,0 +1,67 @@
+package io.streamgate.testkit;
+
+import io.streamgate.embedded.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * One real Kafka broker per test JVM, shared by the integration tests (each uses its own topics): Testcontainers'
+ * {@code KafkaContainer} where a Docker engine is available, otherwise Streamgate's embedded broker process
+ * (kafka_2.13 from Maven Central) in a temporary directory. Stopped when the JVM exits.
+ */
+public final class TestKafka {
+    private static TestKafka shared;
+
+    private final String bootstrapServers;
+    private final EmbeddedKafka embedded;
+
+    private TestKafka(String bootstrapServers, EmbeddedKafka embedded) {
+        this.bootstrapServers = bootstrapServers;
+        this.embedded = embedded;
+    }
+
+    public static synchronized TestKafka shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    private static TestKafka start() {
+        if (!"embedded".equals(System.getProperty("streamgate.test.kafka"))
+                && DockerClientFactory.instance().isDockerAvailable()) {
+            KafkaContainer container = new KafkaContainer("apache/kafka:4.1.1");
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+            return new TestKafka(container.getBootstrapServers(), null);
+        }
+        try {
+            Path dir = Files.createTempDirectory("streamgate-test-kafka");
+            EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Options(dir, 0, Duration.ofSeconds(90),
+                    "384m"));
+            return new TestKafka(kafka.bootstrapServers(), kafka);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The broker process when running embedded (for fault tests); null under Testcontainers. */
+    public EmbeddedKafka embedded() {
+        return embedded;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+}

@@ -1,0 +1,64 @@
+package io.streamgate.testkit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Unique topic names and a producer that writes straight to the test broker, as a domain service would. */
+public final class TestTopics {
+    private static KafkaProducer<byte[], byte[]> producer;
+
+    private TestTopics() {
+    }
+
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static synchronized KafkaProducer<byte[], byte[]> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.shared().bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.LINGER_MS_CONFIG, 2),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    /** Writes one record (type as the {@code ce_type} header unless null) and waits for the acknowledgement. */
+    public static RecordMetadata send(String topic, Integer partition, String key, String type, String value) {
+        return sendAsync(topic, partition, key, type, value == null ? null : value.getBytes(StandardCharsets.UTF_8))
+                .join();
+    }
+
+    public static CompletableFuture<RecordMetadata> sendAsync(
+            String topic, Integer partition, String key, String type, byte[] value) {
+        RecordHeaders headers = new RecordHeaders();
+        if (type != null) {
+            headers.add("ce_type", type.getBytes(StandardCharsets.UTF_8));
+        }
+        CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
+        producer().send(new ProducerRecord<>(topic, partition, key == null ? null
+                : key.getBytes(StandardCharsets.UTF_8), value, headers), (metadata, error) -> {
+                    if (error != null) {
+                        done.completeExceptionally(error);
+                    } else {
+                        done.complete(metadata);
+                    }
+                });
+        return done;
+    }
+
+    public static void flush() {
+        producer().flush();
+    }
+}
