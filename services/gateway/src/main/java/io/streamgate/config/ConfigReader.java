@@ -40,9 +40,19 @@ final class ConfigReader {
 
     JsonNode node(String path) {
         read.add(path);
+        String[] parts = path.split("\\.");
         JsonNode node = root;
-        for (String part : path.split("\\.")) {
-            node = node == null ? null : node.get(part);
+        int i = 0;
+        while (node != null && i < parts.length) {
+            // Keys may themselves contain dots (a stream named "orders.v1"): take the longest key that exists.
+            JsonNode next = null;
+            for (int end = parts.length; end > i && next == null; end--) {
+                next = node.get(String.join(".", java.util.Arrays.copyOfRange(parts, i, end)));
+                if (next != null) {
+                    i = end;
+                }
+            }
+            node = next;
         }
         return node == null || node.isNull() ? null : node;
     }
@@ -102,19 +112,19 @@ final class ConfigReader {
 
     static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text);
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
-        }
         try {
+            if (m.matches()) {
+                long amount = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                };
+            }
             return Duration.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+            return null; // not a duration, or too large to represent: the caller reports the key and rule
         }
     }
 

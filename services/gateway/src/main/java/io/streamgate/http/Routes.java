@@ -17,6 +17,7 @@ public final class Routes {
         new ErrorMapping(json).register(routing);
         routing.get("/streams", streams)
                 .get("/streams/{name}", subscribe)
+                .post("/streams/{name}/subscribe", subscribe.fetchVariant())
                 .post("/streams/{name}/events", publish)
                 .any((req, res) -> Problem.of(Status.NOT_FOUND_404, "not-found", "Not found",
                         "Nothing here: see GET /streams for the streams and the README for the API.")

@@ -95,7 +95,7 @@ public final class EventIdCodec {
             indexByCrc.put(crc(topics.get(t)), t);
         }
         long[][] next = new long[topics.size()][0];
-        boolean[] seen = new boolean[topics.size()];
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
         long topicCount = in.varLong();
         if (topicCount > MAX_TOPICS) {
             throw malformed("it names " + topicCount + " topics");
@@ -117,12 +117,11 @@ public final class EventIdCodec {
                     offsets[p] = offset;
                 }
             }
+            if (!seen.add(topicCrc)) {
+                throw malformed("it names a topic twice");
+            }
             Integer index = indexByCrc.get(topicCrc);
             if (index != null) {
-                if (seen[index]) {
-                    throw malformed("it names a topic twice");
-                }
-                seen[index] = true;
                 next[index] = offsets;
             }
         }

@@ -17,12 +17,14 @@ import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;
 import io.streamgate.sse.SseConnection;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /streams/{name}}: validates the request and resolves its start <em>before</em> answering, so every
+ * {@code GET /streams/{name}} (and its {@code POST .../subscribe} variant): validates the request and resolves its start <em>before</em> answering, so every
  * refusal is a problem response; then streams until the client leaves.
  */
 public final class SubscribeEndpoint implements Handler {
@@ -50,12 +52,23 @@ public final class SubscribeEndpoint implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        stream(req, res, req.query().toMap());
+    }
+
+    /** {@code POST /streams/{name}/subscribe}: the same stream, parameters in a JSON body (for fetch clients). */
+    public Handler fetchVariant() {
+        return (req, res) -> {
+            byte[] body = req.content().inputStream().readNBytes(SubscribeBody.MAX_BYTES + 1);
+            stream(req, res, SubscribeBody.parse(body, json));
+        };
+    }
+
+    private void stream(ServerRequest req, ServerResponse res, Map<String, List<String>> params) {
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
         if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
             throw new NotAcceptableException();
         }
-        SubscribeRequest request = SubscribeRequest.parse(stream, req.query().toMap(),
-                req.headers().first(LAST_EVENT_ID));
+        SubscribeRequest request = SubscribeRequest.parse(stream, params, req.headers().first(LAST_EVENT_ID));
         StartResolver.StartPoint start = resolver.resolve(stream, request.start());
 
         res.status(Status.OK_200);

@@ -67,8 +67,8 @@ public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<Strin
             }
         }
         if (keys.size() > MAX_FILTER_VALUES || types.size() > MAX_FILTER_VALUES) {
-            throw new InvalidSubscriptionException("key", "At most " + MAX_FILTER_VALUES
-                    + " keys and " + MAX_FILTER_VALUES + " types per subscription.");
+            throw new InvalidSubscriptionException(keys.size() > MAX_FILTER_VALUES ? "key" : "types", "At most "
+                    + MAX_FILTER_VALUES + " keys and " + MAX_FILTER_VALUES + " types per subscription.");
         }
         return new SubscribeRequest(stream, start, keys, types);
     }

@@ -1,0 +1,204 @@
+package io.streamgate.subscribe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.config.StreamDefinition;
+import io.streamgate.resume.EventIdCodec;
+import io.streamgate.resume.InvalidEventIdException;
+import io.streamgate.resume.Position;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SubscribeRequestTest {
+    private static final StreamDefinition ORDERS =
+            new StreamDefinition("orders", List.of("orders.created", "orders.shipped"), "Orders", 3);
+    private static final Position HEADER_POSITION =
+            Position.of(ORDERS.topics(), new long[][] {{10, 11}, {12}});
+    private static final Position PARAM_POSITION =
+            Position.of(ORDERS.topics(), new long[][] {{20, 21}, {22}});
+
+    @Test
+    void startsAtLatestByDefault() {
+        SubscribeRequest request = parse(Map.of());
+
+        assertEquals(new StartAt.Latest(), request.start());
+        assertEquals(Set.of(), request.keys());
+        assertEquals(Set.of(), request.types());
+        assertEquals(ORDERS, request.stream());
+    }
+
+    @Test
+    void startsAtEarliestWhenAsked() {
+        assertEquals(new StartAt.Earliest(), parse(Map.of("from", List.of("earliest"))).start());
+        assertEquals(new StartAt.Latest(), parse(Map.of("from", List.of("latest"))).start());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bogus", "", "EARLIEST", "now"})
+    void refusesAnUnknownFromNamingTheParameter(String from) {
+        InvalidSubscriptionException e = refused(Map.of("from", List.of(from)));
+
+        assertEquals("from", e.parameter());
+        assertTrue(e.getMessage().contains("'" + from + "'"), e::getMessage);
+    }
+
+    @Test
+    void startsSinceAnIsoInstant() {
+        StartAt start = parse(Map.of("since", List.of("2026-11-25T10:00:00Z"))).start();
+
+        assertEquals(new StartAt.Since(Instant.parse("2026-11-25T10:00:00Z")), start);
+    }
+
+    @Test
+    void startsSinceEpochMilliseconds() {
+        Instant instant = Instant.parse("2026-11-25T10:00:00.123Z");
+
+        StartAt start = parse(Map.of("since", List.of(Long.toString(instant.toEpochMilli())))).start();
+
+        assertEquals(new StartAt.Since(instant), start);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yesterday", "2026-11-25", "2026-13-01T00:00:00Z", "", "-5",
+            "99999999999999999999"})
+    void refusesAMalformedSinceNamingTheParameter(String since) {
+        assertEquals("since", refused(Map.of("since", List.of(since))).parameter());
+    }
+
+    @Test
+    void refusesSinceTogetherWithFrom() {
+        InvalidSubscriptionException e =
+                refused(Map.of("since", List.of("2026-11-25T10:00:00Z"), "from", List.of("earliest")));
+
+        assertTrue(e.getMessage().contains("since") && e.getMessage().contains("from"), e::getMessage);
+    }
+
+    @Test
+    void lastEventIdHeaderWinsOverParameterSinceAndFrom() {
+        SubscribeRequest request = SubscribeRequest.parse(ORDERS, Map.of(
+                        "lastEventId", List.of(id(PARAM_POSITION)),
+                        "since", List.of("2026-11-25T10:00:00Z"),
+                        "from", List.of("earliest")),
+                Optional.of(id(HEADER_POSITION)));
+
+        assertEquals(new StartAt.Resume(HEADER_POSITION), request.start());
+    }
+
+    @Test
+    void lastEventIdParameterWinsOverSince() {
+        SubscribeRequest request = parse(Map.of(
+                "lastEventId", List.of(id(PARAM_POSITION)), "since", List.of("2026-11-25T10:00:00Z")));
+
+        assertEquals(new StartAt.Resume(PARAM_POSITION), request.start());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "\t"})
+    void blankHeaderFallsBackToTheParameter(String header) {
+        SubscribeRequest request = SubscribeRequest.parse(ORDERS,
+                Map.of("lastEventId", List.of(id(PARAM_POSITION))), Optional.of(header));
+
+        assertEquals(new StartAt.Resume(PARAM_POSITION), request.start());
+    }
+
+    @Test
+    void blankHeaderAndNoParameterStartAtLatest() {
+        SubscribeRequest request = SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(" "));
+
+        assertEquals(new StartAt.Latest(), request.start());
+    }
+
+    @Test
+    void acceptsAHeaderIdWithSurroundingWhitespace() {
+        SubscribeRequest request =
+                SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(" " + id(HEADER_POSITION) + " "));
+
+        assertEquals(new StartAt.Resume(HEADER_POSITION), request.start());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"from", "since", "lastEventId"})
+    void refusesASingleValuedParameterGivenTwice(String name) {
+        String value = switch (name) {
+            case "from" -> "earliest";
+            case "since" -> "2026-11-25T10:00:00Z";
+            default -> id(PARAM_POSITION);
+        };
+
+        InvalidSubscriptionException e = refused(Map.of(name, List.of(value, value)));
+
+        assertEquals(name, e.parameter());
+    }
+
+    @Test
+    void acceptsRepeatedKeys() {
+        SubscribeRequest request = parse(Map.of("key", List.of("user-1", "user-2", "user-1")));
+
+        assertEquals(Set.of("user-1", "user-2"), request.keys());
+    }
+
+    @Test
+    void splitsTypesOnCommasTrimmingWhitespaceAndDroppingBlanks() {
+        SubscribeRequest request = parse(Map.of("types", List.of(" order.created , ,order.shipped,,", "  ",
+                "order.cancelled")));
+
+        assertEquals(Set.of("order.created", "order.shipped", "order.cancelled"), request.types());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not an id!", "AAAA", "x"})
+    void refusesAMalformedLastEventId(String id) {
+        assertThrows(InvalidEventIdException.class,
+                () -> SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(id)));
+        assertThrows(InvalidEventIdException.class, () -> parse(Map.of("lastEventId", List.of(id))));
+    }
+
+    @Test
+    void refusesAnIdIssuedByAnotherStream() {
+        String foreign = EventIdCodec.encode("invoices", HEADER_POSITION);
+
+        InvalidEventIdException e = assertThrows(InvalidEventIdException.class,
+                () -> SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(foreign)));
+
+        assertEquals(InvalidEventIdException.Reason.OTHER_STREAM, e.reason());
+    }
+
+    @Test
+    void resumesWithThePositionTheIdCarries() {
+        StartAt start = SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(id(HEADER_POSITION))).start();
+
+        Position position = assertInstanceOf(StartAt.Resume.class, start).position();
+        assertEquals(10, position.next(0, 0));
+        assertEquals(11, position.next(0, 1));
+        assertEquals(12, position.next(1, 0));
+    }
+
+    private static String id(Position position) {
+        return EventIdCodec.encode(ORDERS.name(), position);
+    }
+
+    private static SubscribeRequest parse(Map<String, List<String>> params) {
+        return SubscribeRequest.parse(ORDERS, params, Optional.empty());
+    }
+
+    @Test
+    void namesTheFilterThatExceedsTheLimit() {
+        List<String> manyTypes = java.util.stream.IntStream.rangeClosed(0, SubscribeRequest.MAX_FILTER_VALUES)
+                .mapToObj(i -> "t" + i).toList();
+        assertEquals("types", refused(Map.of("types", List.of(String.join(",", manyTypes)))).parameter());
+        assertEquals("key", refused(Map.of("key", manyTypes)).parameter());
+    }
+
+    private static InvalidSubscriptionException refused(Map<String, List<String>> params) {
+        return assertThrows(InvalidSubscriptionException.class, () -> parse(params));
+    }
+}
