@@ -23,6 +23,11 @@ public final class TestGateway implements AutoCloseable {
 
     /** @param moreYaml further keys under {@code streamgate:}, indented by two spaces */
     public static TestGateway start(String streamsYaml, String moreYaml) {
+        return start(TestKafka.shared().bootstrapServers(), streamsYaml, moreYaml);
+    }
+
+    /** Against a broker of the test's own (restart and fault tests). */
+    public static TestGateway start(String bootstrapServers, String streamsYaml, String moreYaml) {
         String yaml = """
                 streamgate:
                   server:
@@ -37,7 +42,7 @@ public final class TestGateway implements AutoCloseable {
                 %s
                   streams:
                 %s
-                """.formatted(TestKafka.shared().bootstrapServers(), moreYaml, streamsYaml);
+                """.formatted(bootstrapServers, moreYaml, streamsYaml);
         return new TestGateway(Streamgate.start(Settings.fromYaml(yaml, Map.of())));
     }
 
