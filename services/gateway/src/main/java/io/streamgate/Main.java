@@ -45,7 +45,7 @@ public final class Main {
                 return;
             }
             settings = new Settings(settings.server(), settings.kafka().withBootstrap(broker.bootstrapServers(), true),
-                    settings.sse(), settings.publish(), settings.streams());
+                    settings.sse(), settings.publish(), settings.fanout(), settings.streams());
         }
         Streamgate streamgate = Streamgate.start(settings);
         log.info("Streamgate listening on http://localhost:{} (streams: {})", streamgate.port(),

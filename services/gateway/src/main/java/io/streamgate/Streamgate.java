@@ -11,8 +11,15 @@ import io.streamgate.kafka.KafkaClients;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.TopicProvisioner;
 import io.streamgate.publish.PublishEndpoint;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamgate.fanout.Fanout;
+import io.streamgate.observe.ObserveEndpoints;
 import io.streamgate.subscribe.SubscribeEndpoint;
-import io.streamgate.subscribe.Subscriptions;
 import java.util.UUID;
 
 /**
@@ -22,18 +29,19 @@ import java.util.UUID;
  */
 public final class Streamgate implements AutoCloseable {
     private final KafkaClients kafka;
-    private final Subscriptions subscriptions;
+    private final Fanout fanout;
     private final WebServer server;
 
-    private Streamgate(KafkaClients kafka, Subscriptions subscriptions, WebServer server) {
+    private Streamgate(KafkaClients kafka, Fanout fanout, WebServer server) {
         this.kafka = kafka;
-        this.subscriptions = subscriptions;
+        this.fanout = fanout;
         this.server = server;
     }
 
     public static Streamgate start(Settings settings) {
         String instanceId = "streamgate-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaClients kafka = new KafkaClients(settings.kafka(), instanceId);
+        Fanout fanout = null;
         try {
             if (settings.kafka().createTopics()) {
                 TopicProvisioner.createMissing(kafka.admin(), settings.streams(), settings.kafka().requestTimeout());
@@ -41,13 +49,20 @@ public final class Streamgate implements AutoCloseable {
             ObjectMapper json = new ObjectMapper();
             LogOffsets offsets = new LogOffsets(kafka.admin(), settings.kafka().requestTimeout());
             StreamCatalog catalog = new StreamCatalog(settings.streams());
-            Subscriptions subscriptions = new Subscriptions();
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmGcMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            fanout = new Fanout(settings.streams(), kafka, offsets, settings.fanout(), settings.sse(), registry, json);
+            fanout.start();
             HttpRouting.Builder routing = HttpRouting.builder();
             Routes.register(routing,
                     new StreamsEndpoint(catalog, offsets, json),
-                    new SubscribeEndpoint(catalog, kafka, offsets, settings.sse(), subscriptions, json),
+                    new SubscribeEndpoint(catalog, offsets, fanout, json),
                     new PublishEndpoint(catalog, kafka.producer(), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), json),
+                    new ObserveEndpoints(kafka.admin(), fanout, registry, json),
                     json);
             WebServer server = WebServer.builder()
                     .host(settings.server().host())
@@ -58,8 +73,11 @@ public final class Streamgate implements AutoCloseable {
                     .routing(routing)
                     .build()
                     .start();
-            return new Streamgate(kafka, subscriptions, server);
+            return new Streamgate(kafka, fanout, server);
         } catch (RuntimeException e) {
+            if (fanout != null) {
+                fanout.close();
+            }
             kafka.close();
             throw e;
         }
@@ -70,14 +88,14 @@ public final class Streamgate implements AutoCloseable {
         return server.port();
     }
 
-    /** The open streams of this instance. */
-    public Subscriptions subscriptions() {
-        return subscriptions;
+    /** The delivery engine (open subscriptions, readiness). */
+    public Fanout fanout() {
+        return fanout;
     }
 
     @Override
     public void close() {
-        subscriptions.stopAll();
+        fanout.close();
         server.stop();
         kafka.close();
     }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * naming the key, the value and the rule.
  */
 public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings sse, PublishSettings publish,
-                       List<StreamDefinition> streams) {
+                       FanoutSettings fanout, List<StreamDefinition> streams) {
 
     private static final Pattern STREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -80,7 +80,17 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.integer("streamgate.publish.maxBatchBytes", 64, 256 * 1024 * 1024),
                 r.integer("streamgate.publish.maxBatchEvents", 1, 100_000),
                 r.string("streamgate.publish.source"));
-        return new Settings(server, kafka, sse, publish, streams(r));
+        FanoutSettings fanout = new FanoutSettings(
+                r.integer("streamgate.fanout.tail.events", 16, 10_000_000),
+                r.integer("streamgate.fanout.tail.bytes", 64 * 1024, Integer.MAX_VALUE),
+                r.integer("streamgate.fanout.warmEvents", 0, 10_000_000),
+                r.duration("streamgate.fanout.idleGrace", Duration.ZERO, Duration.ofDays(1)),
+                r.integer("streamgate.fanout.catchUp.readers", 1, 256),
+                r.integer("streamgate.fanout.catchUp.chunkEvents", 1, 1_000_000),
+                r.integer("streamgate.fanout.maxLagEvents", 1, Integer.MAX_VALUE),
+                r.integer("streamgate.fanout.batchBytes", 1024, 64 * 1024 * 1024),
+                r.duration("streamgate.fanout.metadataRefresh", Duration.ofMillis(100), Duration.ofHours(1)));
+        return new Settings(server, kafka, sse, publish, fanout, streams(r));
     }
 
     private static String heap(ConfigReader r, String key) {
@@ -93,7 +103,8 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
 
     private static List<StreamDefinition> streams(ConfigReader r) {
         List<StreamDefinition> streams = new ArrayList<>();
-        int defaultPartitions = r.integer("streamgate.topicDefaults.partitions", 1, 10_000);
+        int defaultPartitions = r.integer("streamgate.streamDefaults.partitions", 1, 10_000);
+        boolean defaultAlwaysOn = r.bool("streamgate.streamDefaults.alwaysOn");
         for (String name : r.keys("streamgate.streams")) {
             String base = "streamgate.streams." + name;
             if (!STREAM_NAME.matcher(name).matches()) {
@@ -116,7 +127,8 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
             String description = r.node(base + ".description") == null ? "" : r.string(base + ".description");
             int partitions = r.node(base + ".partitions") == null
                     ? defaultPartitions : r.integer(base + ".partitions", 1, 10_000);
-            streams.add(new StreamDefinition(name, topics, description, partitions));
+            boolean alwaysOn = r.node(base + ".alwaysOn") == null ? defaultAlwaysOn : r.bool(base + ".alwaysOn");
+            streams.add(new StreamDefinition(name, topics, description, partitions, alwaysOn));
         }
         return streams;
     }

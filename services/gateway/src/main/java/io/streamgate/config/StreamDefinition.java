@@ -5,9 +5,11 @@ import java.util.List;
 /**
  * A configured stream: a public name over one or more Kafka topics. The order of {@code topics} is the order of
  * positions in event ids; publishing writes to the first topic. {@code partitions} is used only when Streamgate
- * creates a missing topic.
+ * creates a missing topic. An {@code alwaysOn} stream is consumed and its tail kept warm from start-up on; any other
+ * is consumed while it has subscribers (and an idle grace period after).
  */
-public record StreamDefinition(String name, List<String> topics, String description, int partitions) {
+public record StreamDefinition(String name, List<String> topics, String description, int partitions,
+                               boolean alwaysOn) {
     public StreamDefinition {
         topics = List.copyOf(topics);
     }

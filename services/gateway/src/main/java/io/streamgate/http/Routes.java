@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.streamgate.catalog.StreamsEndpoint;
+import io.streamgate.observe.ObserveEndpoints;
 import io.streamgate.publish.PublishEndpoint;
 import io.streamgate.subscribe.SubscribeEndpoint;
 
@@ -13,8 +14,9 @@ public final class Routes {
     }
 
     public static void register(HttpRouting.Builder routing, StreamsEndpoint streams, SubscribeEndpoint subscribe,
-                                PublishEndpoint publish, ObjectMapper json) {
+                                PublishEndpoint publish, ObserveEndpoints observe, ObjectMapper json) {
         new ErrorMapping(json).register(routing);
+        observe.register(routing);
         routing.get("/streams", streams)
                 .get("/streams/{name}", subscribe)
                 .post("/streams/{name}/subscribe", subscribe.fetchVariant())

@@ -45,9 +45,15 @@ public final class KafkaClients implements AutoCloseable {
         return producer;
     }
 
-    /** A new consumer for one subscription: manual assignment, positions owned by the caller. */
-    public KafkaConsumer<byte[], byte[]> newConsumer() {
+    /**
+     * A new consumer for the live reader or a catch-up reader: manual assignment, positions owned by the caller.
+     * The caller owns it and uses it from one thread at a time.
+     */
+    public KafkaConsumer<byte[], byte[]> newConsumer(int maxPollRecords) {
         Map<String, Object> config = common();
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        // Catch-up reads move many small records: fetch more per partition than the 1 MiB default.
+        config.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-reader-" + consumerIds.incrementAndGet());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Out-of-range positions must surface (as a gap or a reset), never silently jump.

@@ -13,6 +13,7 @@ public final class Cursor {
     private final int streamCrc;
     private final int[] topicCrcs;
     private final long[][] next;
+
     private String id;
 
     public Cursor(String stream, Position start) {
@@ -39,6 +40,25 @@ public final class Cursor {
         return next[topicIndex][partition];
     }
 
+    public int topics() {
+        return next.length;
+    }
+
+    public int partitions(int topicIndex) {
+        return next[topicIndex].length;
+    }
+
+    /** Grows a topic to {@code count} partitions (it gained some); new ones start at {@code startOffset}. */
+    public void ensurePartitions(int topicIndex, int count, long startOffset) {
+        if (count <= next[topicIndex].length) {
+            return;
+        }
+        long[] grown = java.util.Arrays.copyOf(next[topicIndex], count);
+        java.util.Arrays.fill(grown, next[topicIndex].length, count, startOffset);
+        next[topicIndex] = grown;
+        id = null;
+    }
+
     /** The event id of the current position. */
     public String id() {
         if (id == null) {
@@ -49,5 +69,10 @@ public final class Cursor {
 
     public Position position() {
         return Position.of(topics, next);
+    }
+
+    /** Whether both cursors name the same offset for every partition. */
+    public boolean samePosition(Cursor other) {
+        return java.util.Arrays.deepEquals(next, other.next);
     }
 }

@@ -30,6 +30,15 @@ public final class SseConnection {
         }
     }
 
+    /** Writes part of a frame (a shared frame's body after a subscriber's own id line). */
+    public void write(byte[] frame, int offset, int length) {
+        try {
+            out.write(frame, offset, length);
+        } catch (IOException | RuntimeException e) {
+            throw new ClientGoneException(e);
+        }
+    }
+
     public void flush() {
         try {
             out.flush();

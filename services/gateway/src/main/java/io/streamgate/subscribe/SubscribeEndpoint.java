@@ -9,9 +9,8 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.catalog.StreamCatalog;
-import io.streamgate.config.SseSettings;
 import io.streamgate.config.StreamDefinition;
-import io.streamgate.kafka.KafkaClients;
+import io.streamgate.fanout.Fanout;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;
@@ -19,13 +18,12 @@ import io.streamgate.sse.SseConnection;
 
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /streams/{name}} (and its {@code POST .../subscribe} variant): validates the request and resolves its start <em>before</em> answering, so every
- * refusal is a problem response; then streams until the client leaves.
+ * refusal is a problem response; then hands the connection to the {@link Fanout} engine until the client leaves.
  */
 public final class SubscribeEndpoint implements Handler {
     public static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
@@ -33,20 +31,13 @@ public final class SubscribeEndpoint implements Handler {
 
     private final StreamCatalog catalog;
     private final StartResolver resolver;
-    private final KafkaClients kafka;
-    private final LogOffsets offsets;
-    private final SseSettings sse;
-    private final Subscriptions subscriptions;
+    private final Fanout fanout;
     private final ObjectMapper json;
 
-    public SubscribeEndpoint(StreamCatalog catalog, KafkaClients kafka, LogOffsets offsets, SseSettings sse,
-                             Subscriptions subscriptions, ObjectMapper json) {
+    public SubscribeEndpoint(StreamCatalog catalog, LogOffsets offsets, Fanout fanout, ObjectMapper json) {
         this.catalog = catalog;
         this.resolver = new StartResolver(offsets);
-        this.kafka = kafka;
-        this.offsets = offsets;
-        this.sse = sse;
-        this.subscriptions = subscriptions;
+        this.fanout = fanout;
         this.json = json;
     }
 
@@ -76,20 +67,16 @@ public final class SubscribeEndpoint implements Handler {
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
         SseConnection connection = new SseConnection(res.outputStream());
-        KafkaConsumer<byte[], byte[]> consumer = kafka.newConsumer();
-        Subscription subscription = new Subscription(request, start, consumer, connection, sse, offsets, json);
-        subscriptions.add(subscription);
         long started = System.nanoTime();
         String reason = "error";
         try {
-            reason = subscription.run();
+            reason = fanout.serve(request, start, connection);
         } catch (ClientGoneException e) {
             reason = "client closed";
         } finally {
-            subscriptions.remove(subscription);
             connection.close();
-            LOG.debug("stream {} closed ({}) after {} ms at {}", stream.name(), reason,
-                    (System.nanoTime() - started) / 1_000_000, subscription.currentId());
+            LOG.debug("stream {} closed ({}) after {} ms", stream.name(), reason,
+                    (System.nanoTime() - started) / 1_000_000);
         }
     }
 }

@@ -43,7 +43,7 @@ class SettingsTest {
         StreamDefinition orders = settings.stream("orders").orElseThrow();
         assertEquals(List.of("orders.created", "orders.shipped"), orders.topics());
         assertEquals("Order lifecycle", orders.description());
-        assertEquals(3, orders.partitions(), "unset partitions fall back to topicDefaults.partitions");
+        assertEquals(3, orders.partitions(), "unset partitions fall back to streamDefaults.partitions");
         StreamDefinition metrics = settings.stream("metrics").orElseThrow();
         assertEquals(List.of("prod.metrics"), metrics.topics());
         assertEquals(1, metrics.partitions(), "keys the overlay does not name keep their built-in value");

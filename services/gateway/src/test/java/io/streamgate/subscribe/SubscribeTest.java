@@ -156,12 +156,12 @@ class SubscribeTest {
 
     @Test
     void aClientThatDisconnectsReleasesItsSubscription() {
-        int before = gateway.instance().subscriptions().active();
+        int before = gateway.instance().fanout().subscribers();
         SseClient client = SseClient.open(gateway.uri("/streams/feed"));
-        await().atMost(WAIT).until(() -> gateway.instance().subscriptions().active() == before + 1);
+        await().atMost(WAIT).until(() -> gateway.instance().fanout().subscribers() == before + 1);
         client.close();
         // The next heartbeat write fails, and the subscription closes its consumer and leaves the registry.
-        await().atMost(WAIT).until(() -> gateway.instance().subscriptions().active() == before);
+        await().atMost(WAIT).until(() -> gateway.instance().fanout().subscribers() == before);
     }
 
     @Test

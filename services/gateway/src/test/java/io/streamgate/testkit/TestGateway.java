@@ -39,6 +39,8 @@ public final class TestGateway implements AutoCloseable {
                   sse:
                     heartbeat: 200ms
                     retry: 1s
+                  fanout:
+                    metadataRefresh: 500ms
                 %s
                   streams:
                 %s

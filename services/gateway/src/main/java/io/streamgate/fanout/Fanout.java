@@ -1,0 +1,236 @@
+package io.streamgate.fanout;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.streamgate.config.FanoutSettings;
+import io.streamgate.config.SseSettings;
+import io.streamgate.config.StreamDefinition;
+import io.streamgate.kafka.KafkaClients;
+import io.streamgate.kafka.KafkaUnavailableException;
+import io.streamgate.kafka.LogOffsets;
+import io.streamgate.resume.Position;
+import io.streamgate.sse.SseConnection;
+import io.streamgate.subscribe.StartResolver;
+import io.streamgate.subscribe.SubscribeRequest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared delivery engine of one instance. Each topic is consumed once (by one {@link LiveReader}, assigned
+ * partitions, no consumer group: each client's id is its cursor) into an in-memory tail per stream; every
+ * subscriber reads that tail at its own pace, and older records come from a bounded pool of catch-up readers.
+ *
+ * <p>Always-on streams are activated at {@link #start()} and the instance is {@linkplain #ready() ready} once their
+ * tails are warm; other streams are activated by their first subscriber and released after an idle grace period.
+ * Thread-safe.
+ */
+public final class Fanout implements AutoCloseable {
+    public static final String GAP_TYPE = "streamgate.gap";
+    private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
+
+    private final List<StreamDefinition> streams;
+    private final LogOffsets offsets;
+    private final FanoutSettings settings;
+    private final SseSettings sse;
+    private final LiveReader reader;
+    private final CatchUpReaders catchUp;
+    private final FanoutMetrics metrics;
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("streamgate-fanout-janitor").daemon().factory());
+    private long lastMetadataCheck = System.nanoTime();
+
+    /** A consumed stream: its tail, subscriber count and partition counts. Guarded by the Fanout's monitor. */
+    private static final class Active {
+        final StreamLog log;
+        final FanoutMetrics.StreamMeters meters;
+        final CompletableFuture<Void> warm;
+        final Map<String, Integer> partitions;
+        int subscribers;
+        long idleSince = System.nanoTime();
+
+        Active(StreamLog log, FanoutMetrics.StreamMeters meters, CompletableFuture<Void> warm,
+               Map<String, Integer> partitions) {
+            this.log = log;
+            this.meters = meters;
+            this.warm = warm;
+            this.partitions = new HashMap<>(partitions);
+        }
+    }
+
+    public Fanout(List<StreamDefinition> streams, KafkaClients kafka, LogOffsets offsets, FanoutSettings settings,
+                  SseSettings sse, io.micrometer.core.instrument.MeterRegistry registry, ObjectMapper json) {
+        this.streams = List.copyOf(streams);
+        this.offsets = offsets;
+        this.settings = settings;
+        this.sse = sse;
+        this.metrics = new FanoutMetrics(registry);
+        this.reader = new LiveReader(kafka.newConsumer(2_000), json);
+        this.catchUp = new CatchUpReaders(settings.catchUpReaders(), settings.catchUpChunkEvents(),
+                () -> kafka.newConsumer(settings.catchUpChunkEvents()));
+        for (StreamDefinition stream : streams) {
+            Gauge.builder("streamgate.subscribers", this, f -> f.count(stream.name())).tag("stream", stream.name())
+                    .description("Open subscriptions").register(registry);
+            Gauge.builder("streamgate.tail.events", this, f -> f.tail(stream.name(), false))
+                    .tag("stream", stream.name()).description("Records held in the in-memory tail")
+                    .register(registry);
+            Gauge.builder("streamgate.tail.bytes", this, f -> f.tail(stream.name(), true))
+                    .tag("stream", stream.name()).description("Approximate bytes held in the in-memory tail")
+                    .register(registry);
+        }
+    }
+
+    /** Activates the always-on streams (retried until Kafka answers) and starts housekeeping. */
+    public void start() {
+        janitor.scheduleWithFixedDelay(this::housekeeping, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /** True once every always-on stream is consumed and its tail is warm. */
+    public boolean ready() {
+        for (StreamDefinition stream : streams) {
+            if (stream.alwaysOn()) {
+                Active a = active.get(stream.name());
+                if (a == null || !a.warm.isDone()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Serves one subscription until the client leaves or the instance stops; returns why it ended. */
+    public String serve(SubscribeRequest request, StartResolver.StartPoint start, SseConnection connection) {
+        Active stream = acquire(request.stream());
+        Subscriber subscriber = new Subscriber(stream.log, request, connection, sse, settings, catchUp,
+                stream.meters);
+        subscribers.add(subscriber);
+        try {
+            return subscriber.run(start.position(), start.gaps());
+        } finally {
+            subscribers.remove(subscriber);
+            release(stream);
+        }
+    }
+
+    /** Open subscriptions on this instance. */
+    public int subscribers() {
+        return subscribers.size();
+    }
+
+    private synchronized Active acquire(StreamDefinition stream) {
+        Active a = active.get(stream.name());
+        if (a == null) {
+            a = activate(stream);
+        }
+        a.subscribers++;
+        return a;
+    }
+
+    private synchronized void release(Active a) {
+        if (--a.subscribers == 0) {
+            a.idleSince = System.nanoTime();
+        }
+    }
+
+    private int count(String stream) {
+        Active a = active.get(stream);
+        return a == null ? 0 : a.subscribers;
+    }
+
+    private double tail(String stream, boolean bytes) {
+        Active a = active.get(stream);
+        return a == null ? 0 : bytes ? a.log.bytes() : a.log.size();
+    }
+
+    /** Reads the stream's partitions and starts feeding a new tail from the last {@code warmEvents} of each. */
+    private Active activate(StreamDefinition stream) {
+        Map<String, Integer> counts = offsets.partitionCounts(stream.topics());
+        List<TopicPartition> partitions = offsets.partitions(stream.topics());
+        Map<TopicPartition, Long> earliest = offsets.earliest(partitions);
+        Map<TopicPartition, Long> latest = offsets.latest(partitions);
+        long[][] next = new long[stream.topics().size()][];
+        Map<TopicPartition, Long> start = new HashMap<>();
+        for (int t = 0; t < next.length; t++) {
+            String topic = stream.topics().get(t);
+            next[t] = new long[counts.get(topic)];
+            for (int p = 0; p < next[t].length; p++) {
+                TopicPartition tp = new TopicPartition(topic, p);
+                next[t][p] = Math.max(earliest.get(tp), latest.get(tp) - settings.warmEvents());
+                start.put(tp, next[t][p]);
+            }
+        }
+        StreamLog log = new StreamLog(stream, Position.of(stream.topics(), next), settings.tailEvents(),
+                settings.tailBytes());
+        CompletableFuture<Void> warm = reader.activate(log, start, latest);
+        Active a = new Active(log, metrics.stream(stream.name()), warm, counts);
+        active.put(stream.name(), a);
+        LOG.info("Stream {} activated: tail from {} (warming up to {})", stream.name(), start, latest);
+        return a;
+    }
+
+    private void housekeeping() {
+        try {
+            synchronized (this) {
+                for (StreamDefinition stream : streams) {
+                    Active a = active.get(stream.name());
+                    if (a == null && stream.alwaysOn()) {
+                        activate(stream);
+                    } else if (a != null && !stream.alwaysOn() && a.subscribers == 0
+                            && System.nanoTime() - a.idleSince > settings.idleGrace().toNanos()) {
+                        active.remove(stream.name());
+                        reader.deactivate(a.log);
+                        LOG.info("Stream {} released after {} without subscribers", stream.name(),
+                                settings.idleGrace());
+                    }
+                }
+            }
+            if (System.nanoTime() - lastMetadataCheck > settings.metadataRefresh().toNanos()) {
+                lastMetadataCheck = System.nanoTime();
+                checkAddedPartitions();
+            }
+        } catch (KafkaUnavailableException e) {
+            LOG.warn("Fan-out housekeeping: {}; will retry", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Fan-out housekeeping failed; will retry", e);
+        }
+    }
+
+    /** Topics that gained partitions: the live reader reads the new ones from their start. */
+    private void checkAddedPartitions() {
+        for (Active a : List.copyOf(active.values())) {
+            Map<String, Integer> now = offsets.partitionCounts(a.log.stream().topics());
+            Map<TopicPartition, Long> added = new HashMap<>();
+            now.forEach((topic, count) -> {
+                for (int p = a.partitions.getOrDefault(topic, 0); p < count; p++) {
+                    added.put(new TopicPartition(topic, p), 0L);
+                }
+            });
+            if (!added.isEmpty()) {
+                added.putAll(offsets.earliest(added.keySet()));
+                reader.addPartitions(added);
+                a.partitions.putAll(now);
+                LOG.info("Stream {}: reading added partitions {}", a.log.stream().name(), added.keySet());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        janitor.shutdownNow();
+        subscribers.forEach(Subscriber::stop);
+        active.values().forEach(a -> a.log.wakeAll());
+        reader.close();
+        catchUp.close();
+    }
+}

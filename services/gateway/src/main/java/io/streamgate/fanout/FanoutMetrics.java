@@ -1,0 +1,80 @@
+package io.streamgate.fanout;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The engine's meters, per stream: deliveries, where resumes were served from, slow-client fallbacks and closes,
+ * catch-up reads and gaps. Thread-safe.
+ */
+final class FanoutMetrics {
+    private final MeterRegistry registry;
+
+    FanoutMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    StreamMeters stream(String name) {
+        return new StreamMeters(name);
+    }
+
+    /** Counters of one stream. */
+    final class StreamMeters {
+        private final Counter events;
+        private final Counter bytes;
+        private final Counter resumesFromMemory;
+        private final Counter resumesFromKafka;
+        private final Counter fallbacks;
+        private final Counter lagCloses;
+        private final Counter caughtUp;
+        private final Counter gaps;
+
+        private StreamMeters(String stream) {
+            events = counter("streamgate.events.delivered", stream, "Events written to subscribers");
+            bytes = counter("streamgate.bytes.delivered", stream, "Bytes of events written to subscribers");
+            resumesFromMemory = Counter.builder("streamgate.resumes").tag("stream", stream).tag("source", "memory")
+                    .description("Subscriptions whose start was served from the in-memory tail").register(registry);
+            resumesFromKafka = Counter.builder("streamgate.resumes").tag("stream", stream).tag("source", "kafka")
+                    .description("Subscriptions whose start needed catch-up reads from Kafka").register(registry);
+            fallbacks = counter("streamgate.slow.fallbacks", stream,
+                    "Live subscribers the tail left behind, continued from Kafka at their own pace");
+            lagCloses = counter("streamgate.slow.closes", stream,
+                    "Subscribers closed (with their id) for lagging more than fanout.maxLagEvents");
+            caughtUp = counter("streamgate.catchup.events", stream, "Records read from Kafka by catch-up readers");
+            gaps = counter("streamgate.gaps", stream, "streamgate.gap events sent");
+        }
+
+        private Counter counter(String name, String stream, String description) {
+            return Counter.builder(name).tag("stream", stream).description(description).register(registry);
+        }
+
+        void delivered(long count, long size) {
+            events.increment(count);
+            bytes.increment(size);
+        }
+
+        void resume(boolean fromMemory) {
+            (fromMemory ? resumesFromMemory : resumesFromKafka).increment();
+        }
+
+        void fallback() {
+            fallbacks.increment();
+        }
+
+        void lagClose() {
+            lagCloses.increment();
+        }
+
+        void caughtUp(long count) {
+            caughtUp.increment(count);
+        }
+
+        void gap() {
+            gaps.increment();
+        }
+    }
+}

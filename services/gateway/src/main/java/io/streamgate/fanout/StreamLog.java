@@ -1,0 +1,198 @@
+package io.streamgate.fanout;
+
+import io.streamgate.config.StreamDefinition;
+import io.streamgate.event.CloudEvents;
+import io.streamgate.resume.Cursor;
+import io.streamgate.resume.Position;
+import io.streamgate.sse.SseFrames;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * The in-memory tail of one stream: the most recent records of all its partitions in the order the live reader
+ * consumed them, each framed once, bounded by count and bytes (oldest evicted first).
+ *
+ * <p>Every entry carries the stream's live position after it (its id). The position before the oldest entry is the
+ * {@linkplain Snapshot#base() base}; every {@value #CHECKPOINT_EVERY} entries a copy of the live position is kept
+ * as a checkpoint, so a resuming subscriber can find where to start merging without scanning the whole tail.
+ *
+ * <p>Threading: one writer (the live reader thread) calls {@link #append} and {@link #skip}; any number of
+ * subscriber threads read. Reads of entries are lock-free ({@link #get} returns null for an evicted sequence);
+ * snapshots and waiting use a lock.
+ */
+final class StreamLog {
+    static final int CHECKPOINT_EVERY = 512;
+
+    private final StreamDefinition stream;
+    private final Entry[] ring;
+    private final long maxBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition appended = lock.newCondition();
+    private final Deque<Checkpoint> checkpoints = new ArrayDeque<>();
+    private final Cursor head;
+    private final Cursor base;
+    private volatile long lastSeq;
+    private volatile long firstSeq = 1;
+    private long bytes;
+
+    /** A copy of the live position after entry {@code seq}. */
+    record Checkpoint(long seq, Position position) {
+    }
+
+    /** The base position (before entry {@code firstSeq}), the head position (after {@code lastSeq}), and checkpoints. */
+    record Snapshot(Position base, long firstSeq, Position head, long lastSeq, List<Checkpoint> checkpoints) {
+    }
+
+    StreamLog(StreamDefinition stream, Position start, int maxEvents, long maxBytes) {
+        this.stream = stream;
+        this.ring = new Entry[maxEvents];
+        this.maxBytes = maxBytes;
+        this.head = new Cursor(stream.name(), start);
+        this.base = new Cursor(stream.name(), start);
+    }
+
+    StreamDefinition stream() {
+        return stream;
+    }
+
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    long firstSeq() {
+        return firstSeq;
+    }
+
+    int size() {
+        return (int) (lastSeq - firstSeq + 1);
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    /** The entry with this sequence number, or null if it was evicted (or is not written yet). */
+    Entry get(long seq) {
+        Entry entry = ring[(int) (seq % ring.length)];
+        return entry != null && entry.seq() == seq ? entry : null;
+    }
+
+    Snapshot snapshot() {
+        lock.lock();
+        try {
+            return new Snapshot(base.position(), firstSeq, head.position(), lastSeq, List.copyOf(checkpoints));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until an entry after {@code seq} exists or the timeout passes; returns whether one exists. */
+    boolean awaitAfter(long seq, long timeoutNanos) throws InterruptedException {
+        if (lastSeq > seq) {
+            return true;
+        }
+        lock.lock();
+        try {
+            long remaining = timeoutNanos;
+            while (lastSeq <= seq && remaining > 0) {
+                remaining = appended.awaitNanos(remaining);
+            }
+            return lastSeq > seq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Appends records of one topic in offset order per partition (writer thread only). */
+    void append(int topicIndex, List<ConsumerRecord<byte[], byte[]>> records) {
+        lock.lock();
+        try {
+            long seq = lastSeq;
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                head.ensurePartitions(topicIndex, record.partition() + 1, 0);
+                base.ensurePartitions(topicIndex, record.partition() + 1, 0);
+                if (record.offset() < head.next(topicIndex, record.partition())) {
+                    continue; // re-read for another stream's log that starts earlier: this log has it
+                }
+                head.advance(topicIndex, record.partition(), record.offset() + 1);
+                String type = CloudEvents.type(record.headers(), record.value());
+                String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+                String data = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
+                store(++seq, topicIndex, record.partition(), record.offset(), key, type, data, false);
+            }
+            if (seq > lastSeq) {
+                publish(seq);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The live reader had to jump over offsets retention deleted before it read them: move the live position and
+     * record a control entry that tells every subscriber which offsets are gone (writer thread only).
+     */
+    void skip(int topicIndex, int partition, long from, long to, String gapJson) {
+        lock.lock();
+        try {
+            head.ensurePartitions(topicIndex, partition + 1, 0);
+            base.ensurePartitions(topicIndex, partition + 1, 0);
+            head.advance(topicIndex, partition, to + 1);
+            long seq = lastSeq + 1;
+            store(seq, topicIndex, partition, to, null, Fanout.GAP_TYPE, gapJson, true);
+            publish(seq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void store(long seq, int topicIndex, int partition, long offset, String key, String type, String data,
+                       boolean control) {
+        String id = head.id();
+        byte[] frame = SseFrames.event(id, type, data);
+        Entry entry = new Entry(seq, topicIndex, partition, offset, key, type, id, frame, 5 + id.length(), control);
+        int slot = (int) (seq % ring.length);
+        if (ring[slot] != null && ring[slot].seq() >= firstSeq) {
+            evictOldest();
+        }
+        ring[slot] = entry;
+        bytes += entry.weight();
+        while (bytes > maxBytes && firstSeq < seq) {
+            evictOldest();
+        }
+        if (seq % CHECKPOINT_EVERY == 0) {
+            checkpoints.addLast(new Checkpoint(seq, head.position()));
+        }
+    }
+
+    private void evictOldest() {
+        Entry oldest = ring[(int) (firstSeq % ring.length)];
+        base.advance(oldest.topic(), oldest.partition(), oldest.offset() + 1);
+        bytes -= oldest.weight();
+        firstSeq = firstSeq + 1;
+        while (!checkpoints.isEmpty() && checkpoints.peekFirst().seq() < firstSeq) {
+            checkpoints.removeFirst();
+        }
+    }
+
+    private void publish(long seq) {
+        lastSeq = seq;
+        appended.signalAll();
+    }
+
+    /** Wakes every waiting subscriber (shutdown). */
+    void wakeAll() {
+        lock.lock();
+        try {
+            appended.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+}

@@ -1,0 +1,391 @@
+package io.streamgate.fanout;
+
+import io.streamgate.config.FanoutSettings;
+import io.streamgate.config.SseSettings;
+import io.streamgate.event.CloudEvents;
+import io.streamgate.resume.Cursor;
+import io.streamgate.resume.EventIdCodec;
+import io.streamgate.resume.Gap;
+import io.streamgate.resume.Position;
+import io.streamgate.sse.SseConnection;
+import io.streamgate.sse.SseFrames;
+import io.streamgate.subscribe.SubscribeRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Delivers one subscription from its stream's tail, at the client's own pace.
+ *
+ * <p>Two modes. <em>Merging</em>: the subscriber has its own position; records older than the tail come from the
+ * shared catch-up readers, then the tail is walked from the newest checkpoint at or before the position,
+ * delivering what the subscriber has not seen, each with an id of its own. As soon as its position equals the
+ * tail's live position it turns <em>live</em>: from then on it writes the tail's shared frames as they are,
+ * several per flush. A live subscriber that falls out of the tail (a slow client) goes back to merging from its
+ * last id — it loses nothing; if it has fallen more than {@code maxLagEvents} behind it is closed, and resumes
+ * later with the id it has.
+ *
+ * <p>Threading: {@link #run} is called once, on the connection's thread; {@link #stop} from any thread.
+ */
+final class Subscriber {
+    private final StreamLog log;
+    private final SubscribeRequest request;
+    private final SseConnection connection;
+    private final SseSettings sse;
+    private final FanoutSettings bounds;
+    private final CatchUpReaders catchUp;
+    private final FanoutMetrics.StreamMeters meters;
+    private final String stream;
+    private final List<String> topics;
+    private Cursor own;
+    private boolean live;
+    private long seq;
+    private String liveId;
+    private boolean idPending;
+    private boolean fellBehind;
+    private volatile boolean stopped;
+    private volatile Thread thread;
+
+    Subscriber(StreamLog log, SubscribeRequest request, SseConnection connection, SseSettings sse,
+               FanoutSettings bounds, CatchUpReaders catchUp, FanoutMetrics.StreamMeters meters) {
+        this.log = log;
+        this.request = request;
+        this.connection = connection;
+        this.sse = sse;
+        this.bounds = bounds;
+        this.catchUp = catchUp;
+        this.meters = meters;
+        this.stream = request.stream().name();
+        this.topics = request.stream().topics();
+    }
+
+    void stop() {
+        stopped = true;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    String currentId() {
+        return live ? liveId : own.id();
+    }
+
+    /** @return why the stream ended */
+    String run(Position start, List<Gap> gaps) {
+        thread = Thread.currentThread();
+        own = new Cursor(stream, start);
+        connection.write(SseFrames.retry(sse.retry()));
+        if (gaps.isEmpty()) {
+            connection.write(SseFrames.idOnly(own.id()));
+        } else {
+            writeGap(gaps);
+        }
+        connection.flush();
+        try {
+            boolean first = true;
+            while (!stopped) {
+                String ended = live ? liveStep() : mergeStep(first);
+                first = false;
+                if (ended != null) {
+                    return ended;
+                }
+                heartbeatIfIdle();
+            }
+            return "stopped";
+        } catch (InterruptedException e) {
+            return "stopped";
+        }
+    }
+
+    // ---- live: shared frames -------------------------------------------------------------------------------
+
+    private String liveStep() throws InterruptedException {
+        if (log.lastSeq() <= seq && !log.awaitAfter(seq, nanosToHeartbeat())) {
+            return null;
+        }
+        long written = 0;
+        long events = 0;
+        while (seq < log.lastSeq() && written < bounds.batchBytes()) {
+            Entry entry = log.get(seq + 1);
+            if (entry == null) {
+                fallBehind();
+                break;
+            }
+            seq = entry.seq();
+            liveId = entry.id();
+            if (entry.control() || matches(entry.key(), entry.type())) {
+                connection.write(entry.frame());
+                written += entry.frame().length;
+                events++;
+                idPending = false;
+            } else {
+                idPending = true;
+            }
+        }
+        if (written > 0) {
+            connection.flush();
+            meters.delivered(events, written);
+        }
+        return null;
+    }
+
+    /** A live subscriber the tail has left behind continues from its last id, read back as its own position. */
+    private void fallBehind() {
+        own = new Cursor(stream, EventIdCodec.decode(liveId, stream, topics));
+        live = false;
+        fellBehind = true;
+        meters.fallback();
+    }
+
+    // ---- merging: own ids, catch-up from Kafka --------------------------------------------------------------
+
+    private String mergeStep(boolean first) throws InterruptedException {
+        StreamLog.Snapshot snapshot = log.snapshot();
+        align(snapshot.head());
+        Map<TopicPartition, Long> from = new HashMap<>();
+        Map<TopicPartition, Long> until = new HashMap<>();
+        Position base = snapshot.base();
+        for (int t = 0; t < topics.size(); t++) {
+            for (int p = 0; p < own.partitions(t); p++) {
+                long baseOffset = p < base.partitions(t) ? base.next(t, p) : 0;
+                if (own.next(t, p) < baseOffset) {
+                    from.put(new TopicPartition(topics.get(t), p), own.next(t, p));
+                    until.put(new TopicPartition(topics.get(t), p), baseOffset);
+                }
+            }
+        }
+        if (first) {
+            meters.resume(from.isEmpty());
+        }
+        if (!from.isEmpty()) {
+            if (fellBehind && lag(snapshot.head()) > bounds.maxLagEvents()) {
+                meters.lagClose();
+                return "lagging";
+            }
+            readFromKafka(from, until);
+            return null;
+        }
+        return walkTail(snapshot);
+    }
+
+    /** Walks the tail from the newest checkpoint not after our position until we are live, or the tail ends. */
+    private String walkTail(StreamLog.Snapshot snapshot) throws InterruptedException {
+        long at = snapshot.firstSeq() - 1;
+        long[][] tail = snapshot.base().toArray();
+        for (StreamLog.Checkpoint checkpoint : snapshot.checkpoints().reversed()) {
+            if (notAfter(checkpoint.position(), own)) {
+                at = checkpoint.seq();
+                tail = checkpoint.position().toArray();
+                break;
+            }
+        }
+        tail = widen(tail);
+        int differing = differing(tail);
+        long written = 0;
+        while (!stopped) {
+            if (differing == 0) {
+                live = true;
+                seq = at;
+                liveId = own.id();
+                break;
+            }
+            if (at >= log.lastSeq()) {
+                if (written > 0) {
+                    connection.flush();
+                    written = 0;
+                }
+                if (!log.awaitAfter(at, nanosToHeartbeat())) {
+                    heartbeatIfIdle();
+                }
+                continue;
+            }
+            Entry entry = log.get(at + 1);
+            if (entry == null) {
+                break; // evicted under us: start over from a new snapshot
+            }
+            at = entry.seq();
+            tail = grow(tail, entry.topic(), entry.partition());
+            own.ensurePartitions(entry.topic(), entry.partition() + 1, 0);
+            long before = tail[entry.topic()][entry.partition()];
+            long mine = own.next(entry.topic(), entry.partition());
+            tail[entry.topic()][entry.partition()] = entry.offset() + 1;
+            if (entry.offset() >= mine) {
+                own.advance(entry.topic(), entry.partition(), entry.offset() + 1);
+                if (entry.control() || matches(entry.key(), entry.type())) {
+                    byte[] idLine = ("id: " + own.id() + "\n").getBytes(StandardCharsets.UTF_8);
+                    connection.write(idLine);
+                    connection.write(entry.frame(), entry.bodyOffset(), entry.frame().length - entry.bodyOffset());
+                    written += idLine.length + entry.frame().length - entry.bodyOffset();
+                    meters.delivered(1, idLine.length + entry.frame().length - entry.bodyOffset());
+                    idPending = false;
+                } else {
+                    idPending = true;
+                }
+            }
+            long now = own.next(entry.topic(), entry.partition());
+            differing += (before == mine ? 0 : -1) + (entry.offset() + 1 == now ? 0 : 1);
+            if (written >= bounds.batchBytes()) {
+                connection.flush();
+                written = 0;
+            }
+        }
+        if (written > 0) {
+            connection.flush();
+        }
+        return null;
+    }
+
+    private void readFromKafka(Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
+            throws InterruptedException {
+        CatchUpReaders.Chunk chunk = catchUp.read(from, until, Duration.ofSeconds(10));
+        if (!chunk.deletedUntil().isEmpty()) {
+            List<Gap> gaps = chunk.deletedUntil().entrySet().stream()
+                    .filter(e -> e.getValue() > own.next(topics.indexOf(e.getKey().topic()), e.getKey().partition()))
+                    .map(e -> new Gap(e.getKey().topic(), e.getKey().partition(),
+                            own.next(topics.indexOf(e.getKey().topic()), e.getKey().partition()), e.getValue() - 1))
+                    .toList();
+            if (!gaps.isEmpty()) {
+                writeGap(gaps);
+                meters.gap();
+            }
+        }
+        StringBuilder batch = new StringBuilder();
+        long events = 0;
+        for (ConsumerRecord<byte[], byte[]> record : chunk.records()) {
+            int t = topics.indexOf(record.topic());
+            own.advance(t, record.partition(), record.offset() + 1);
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            String type = CloudEvents.type(record.headers(), record.value());
+            if (!matches(key, type)) {
+                idPending = true;
+                continue;
+            }
+            String data = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
+            SseFrames.appendEvent(batch, own.id(), type, data);
+            events++;
+            idPending = false;
+            if (batch.length() >= bounds.batchBytes()) {
+                flushBatch(batch, events);
+                events = 0;
+            }
+        }
+        chunk.reached().forEach((tp, offset) -> {
+            int t = topics.indexOf(tp.topic());
+            if (offset > own.next(t, tp.partition())) {
+                own.advance(t, tp.partition(), offset);
+                idPending = true;
+            }
+        });
+        flushBatch(batch, events);
+        meters.caughtUp(chunk.records().size());
+    }
+
+    private void flushBatch(StringBuilder batch, long events) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        byte[] bytes = SseFrames.bytes(batch);
+        connection.write(bytes);
+        connection.flush();
+        meters.delivered(events, bytes.length);
+        batch.setLength(0);
+    }
+
+    private void writeGap(List<Gap> gaps) {
+        StringBuilder data = new StringBuilder("{\"missing\":[");
+        for (int i = 0; i < gaps.size(); i++) {
+            Gap gap = gaps.get(i);
+            own.advance(topics.indexOf(gap.topic()), gap.partition(), gap.to() + 1);
+            data.append(i == 0 ? "" : ",").append("{\"topic\":\"").append(gap.topic()).append("\",\"partition\":")
+                    .append(gap.partition()).append(",\"from\":").append(gap.from()).append(",\"to\":")
+                    .append(gap.to()).append(",\"count\":").append(gap.count()).append('}');
+        }
+        connection.write(SseFrames.event(own.id(), Fanout.GAP_TYPE, data.append("]}").toString()));
+        connection.flush();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private boolean matches(String key, String type) {
+        return (request.keys().isEmpty() || (key != null && request.keys().contains(key)))
+                && (request.types().isEmpty() || request.types().contains(type == null ? "message" : type));
+    }
+
+    private void heartbeatIfIdle() {
+        if (nanosToHeartbeat() > 0) {
+            return;
+        }
+        connection.write(SseFrames.comment("keep-alive"));
+        if (idPending) {
+            // An id-only frame moves the client's Last-Event-ID past records its filters skipped.
+            connection.write(SseFrames.idOnly(currentId()));
+            idPending = false;
+        }
+        connection.flush();
+    }
+
+    private long nanosToHeartbeat() {
+        return Math.max(0, sse.heartbeat().toNanos() - (System.nanoTime() - connection.lastFlushNanos()));
+    }
+
+    /** Our position covers every partition the tail knows (partitions added since we started start at 0). */
+    private void align(Position head) {
+        for (int t = 0; t < topics.size(); t++) {
+            own.ensurePartitions(t, head.partitions(t), 0);
+        }
+    }
+
+    private long[][] widen(long[][] tail) {
+        for (int t = 0; t < tail.length; t++) {
+            tail = grow(tail, t, own.partitions(t) - 1);
+            own.ensurePartitions(t, tail[t].length, 0);
+        }
+        return tail;
+    }
+
+    private static long[][] grow(long[][] tail, int topic, int partition) {
+        if (partition >= tail[topic].length) {
+            tail[topic] = java.util.Arrays.copyOf(tail[topic], partition + 1);
+        }
+        return tail;
+    }
+
+    private int differing(long[][] tail) {
+        int count = 0;
+        for (int t = 0; t < tail.length; t++) {
+            for (int p = 0; p < tail[t].length; p++) {
+                if (tail[t][p] != own.next(t, p)) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    private static boolean notAfter(Position checkpoint, Cursor position) {
+        for (int t = 0; t < checkpoint.topics().size(); t++) {
+            for (int p = 0; p < checkpoint.partitions(t); p++) {
+                long mine = p < position.partitions(t) ? position.next(t, p) : 0;
+                if (checkpoint.next(t, p) > mine) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private long lag(Position head) {
+        long lag = 0;
+        for (int t = 0; t < topics.size(); t++) {
+            for (int p = 0; p < head.partitions(t); p++) {
+                lag += Math.max(0, head.next(t, p) - (p < own.partitions(t) ? own.next(t, p) : 0));
+            }
+        }
+        return lag;
+    }
+}
