@@ -88,6 +88,11 @@ public final class Streamgate implements AutoCloseable {
         return server.port();
     }
 
+    /** The Kafka clients (observability: consumers created). */
+    public KafkaClients kafka() {
+        return kafka;
+    }
+
     /** The delivery engine (open subscriptions, readiness). */
     public Fanout fanout() {
         return fanout;

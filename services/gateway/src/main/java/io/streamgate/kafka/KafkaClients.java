@@ -37,6 +37,11 @@ public final class KafkaClients implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** How many consumers this instance has created: the live path must not create one per subscriber. */
+    public long consumersCreated() {
+        return consumerIds.get();
+    }
+
     public Admin admin() {
         return admin;
     }

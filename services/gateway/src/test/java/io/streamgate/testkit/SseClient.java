@@ -35,18 +35,27 @@ public final class SseClient implements AutoCloseable {
     private volatile long retry = -1;
     private volatile boolean ended;
 
-    private SseClient(HttpResponse<InputStream> response) {
+    private SseClient(HttpResponse<InputStream> response, boolean paused) {
         this.response = response;
-        if (response.statusCode() == 200) {
-            Thread.ofVirtual().name("sse-test-reader").start(this::read);
+        if (response.statusCode() == 200 && !paused) {
+            resume();
         }
     }
 
+    /** Starts reading (for a client opened paused, which lets the server's writes back up like a slow client). */
+    public void resume() {
+        Thread.ofVirtual().name("sse-test-reader").start(this::read);
+    }
+
     public static SseClient open(URI uri, Map<String, String> headers) {
+        return open(uri, headers, false);
+    }
+
+    public static SseClient open(URI uri, Map<String, String> headers, boolean paused) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().header("Accept", "text/event-stream");
         headers.forEach(request::header);
         try {
-            return new SseClient(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+            return new SseClient(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()), paused);
         } catch (IOException e) {
             throw new IllegalStateException("cannot connect to " + uri, e);
         } catch (InterruptedException e) {

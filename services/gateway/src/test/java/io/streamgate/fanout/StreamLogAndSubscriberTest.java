@@ -1,0 +1,170 @@
+package io.streamgate.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamgate.config.FanoutSettings;
+import io.streamgate.config.SseSettings;
+import io.streamgate.config.StreamDefinition;
+import io.streamgate.resume.Position;
+import io.streamgate.sse.SseConnection;
+import io.streamgate.subscribe.StartAt;
+import io.streamgate.subscribe.SubscribeRequest;
+import io.streamgate.testkit.SseEvent;
+import io.streamgate.testkit.SseParser;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tail and its readers without a broker: frames are encoded once and shared, writes are coalesced, bounds
+ * evict the oldest records and move the base, and a resume inside the tail gets exactly what it missed.
+ */
+class StreamLogAndSubscriberTest {
+    private static final StreamDefinition STREAM = new StreamDefinition("s", List.of("t"), "", 2, true);
+    private static final FanoutSettings BOUNDS = new FanoutSettings(1_000, 64L << 20, 0, Duration.ofMinutes(1), 1,
+            100, 1_000_000, 1 << 20, Duration.ofSeconds(10));
+    private static final SseSettings SSE = new SseSettings(Duration.ofMinutes(5), Duration.ofSeconds(3));
+    private final List<Thread> running = new ArrayList<>();
+    private final List<Subscriber> subscribers = new ArrayList<>();
+
+    @AfterEach
+    void stopSubscribers() throws InterruptedException {
+        subscribers.forEach(Subscriber::stop);
+        for (Thread thread : running) {
+            thread.join(5_000);
+        }
+    }
+
+    @Test
+    void liveSubscribersWriteTheSameFrameBytesAndFlushOncePerBatch() {
+        StreamLog log = log(0, 0);
+        RecordingOutput a = subscribe(log, position(0, 0));
+        RecordingOutput b = subscribe(log, position(0, 0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.flushes.get() == 1 && b.flushes.get() == 1);
+        log.append(0, records(0, 0, 100));
+        await().atMost(Duration.ofSeconds(5)).until(() -> events(a).size() == 100 && events(b).size() == 100);
+        List<byte[]> sharedA = a.arrays.subList(a.arrays.size() - 100, a.arrays.size());
+        List<byte[]> sharedB = b.arrays.subList(b.arrays.size() - 100, b.arrays.size());
+        for (int i = 0; i < 100; i++) {
+            assertThat(sharedA.get(i)).as("frame %d", i).isSameAs(sharedB.get(i));
+        }
+        assertThat(a.flushes.get()).as("one flush for the opening frames, one for the batch").isEqualTo(2);
+    }
+
+    @Test
+    void evictsTheOldestRecordsBeyondTheCountBoundAndMovesTheBase() {
+        StreamLog log = new StreamLog(STREAM, position(0, 0), 10, 64L << 20);
+        log.append(0, records(0, 0, 25));
+        assertThat(log.size()).isEqualTo(10);
+        assertThat(log.firstSeq()).isEqualTo(16);
+        assertThat(log.get(15)).isNull();
+        assertThat(log.get(16).offset()).isEqualTo(15);
+        assertThat(log.snapshot().base().next(0, 0)).isEqualTo(15);
+        assertThat(log.snapshot().head().next(0, 0)).isEqualTo(25);
+    }
+
+    @Test
+    void evictsTheOldestRecordsBeyondTheByteBound() {
+        StreamLog log = new StreamLog(STREAM, position(0, 0), 1_000, 10_000);
+        log.append(0, records(0, 0, 100));
+        assertThat(log.bytes()).isLessThanOrEqualTo(10_000);
+        assertThat(log.size()).isBetween(1, 99);
+        assertThat(log.snapshot().base().next(0, 0)).isEqualTo(100 - log.size());
+    }
+
+    @Test
+    void aResumeInsideTheTailGetsExactlyWhatItMissedAcrossInterleavedPartitions() {
+        StreamLog log = log(0, 0);
+        List<ConsumerRecord<byte[], byte[]>> interleaved = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            interleaved.add(record(i % 2, i / 2));
+        }
+        log.append(0, interleaved);
+        // A position no prefix of this tail has (as if issued by another instance): p0 at 10, p1 at 3.
+        RecordingOutput out = subscribe(log, position(10, 3));
+        await().atMost(Duration.ofSeconds(5)).until(() -> events(out).size() == 5 + 12);
+        List<String> seen = events(out).stream().map(SseEvent::data).toList();
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(expected(10, 15, 3, 15));
+        // Once it has caught up it is live: new records arrive as the shared frames.
+        List<ConsumerRecord<byte[], byte[]>> more = List.of(record(0, 15), record(1, 15));
+        log.append(0, more);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events(out).size() == 19);
+        assertThat(out.arrays.getLast()).isSameAs(log.get(log.lastSeq()).frame());
+    }
+
+    @Test
+    void idsFromTheTailResumeOnAnotherSubscriberWithoutLossOrRepeat() {
+        StreamLog log = log(0, 0);
+        RecordingOutput first = subscribe(log, position(0, 0));
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            batch.add(record(i % 2, i / 2));
+        }
+        log.append(0, batch);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events(first).size() == 40);
+        SseEvent twelfth = events(first).get(11);
+        Position resumeAt = io.streamgate.resume.EventIdCodec.decode(twelfth.lastEventId(), "s", List.of("t"));
+        RecordingOutput second = subscribe(log, resumeAt);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events(second).size() == 28);
+        assertThat(events(second)).extracting(SseEvent::data)
+                .containsExactlyElementsOf(events(first).subList(12, 40).stream().map(SseEvent::data).toList());
+    }
+
+    private RecordingOutput subscribe(StreamLog log, Position start) {
+        RecordingOutput out = new RecordingOutput();
+        SubscribeRequest request = new SubscribeRequest(STREAM, new StartAt.Resume(start), Set.of(), Set.of());
+        CatchUpReaders noKafka = new CatchUpReaders(1, 10, () -> {
+            throw new AssertionError("this test's subscribers must be served from the tail");
+        });
+        Subscriber subscriber = new Subscriber(log, request, new SseConnection(out), SSE, BOUNDS, noKafka,
+                new FanoutMetrics(new SimpleMeterRegistry()).stream("s"));
+        subscribers.add(subscriber);
+        running.add(Thread.ofVirtual().start(() -> subscriber.run(start, List.of())));
+        return out;
+    }
+
+    private static StreamLog log(long p0, long p1) {
+        return new StreamLog(STREAM, position(p0, p1), BOUNDS.tailEvents(), BOUNDS.tailBytes());
+    }
+
+    private static Position position(long p0, long p1) {
+        return Position.of(List.of("t"), new long[][] {{p0, p1}});
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> records(int partition, long from, int count) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(record(partition, from + i));
+        }
+        return records;
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(int partition, long offset) {
+        return new ConsumerRecord<>("t", partition, offset, null,
+                ("{\"p\":" + partition + ",\"o\":" + offset + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> expected(long p0From, long p0Until, long p1From, long p1Until) {
+        List<String> data = new ArrayList<>();
+        for (long o = p0From; o < p0Until; o++) {
+            data.add("{\"p\":0,\"o\":" + o + "}");
+        }
+        for (long o = p1From; o < p1Until; o++) {
+            data.add("{\"p\":1,\"o\":" + o + "}");
+        }
+        return data;
+    }
+
+    private static List<SseEvent> events(RecordingOutput out) {
+        List<SseEvent> events = new ArrayList<>();
+        new SseParser(events::add).feed(out.text());
+        return events;
+    }
+}
