@@ -68,6 +68,9 @@ public final class Streamgate implements AutoCloseable {
                     .host(settings.server().host())
                     .port(settings.server().port())
                     .shutdownHook(false)
+                    // Idle SSE connections dominate: a small per-connection buffer saves heap, and batches are
+                    // written as one array that bypasses it.
+                    .writeBufferSize(settings.server().writeBufferSize())
                     // Small SSE frames must leave at once, not wait for Nagle + delayed ACK (~40 ms each).
                     .connectionOptions(options -> options.tcpNoDelay(true))
                     .routing(routing)

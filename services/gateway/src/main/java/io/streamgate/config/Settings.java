@@ -59,7 +59,8 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
     private static Settings read(ConfigReader r) {
         ServerSettings server = new ServerSettings(
                 r.string("streamgate.server.host"),
-                r.integer("streamgate.server.port", 0, 65535));
+                r.integer("streamgate.server.port", 0, 65535),
+                r.integer("streamgate.server.writeBufferSize", 128, 1024 * 1024));
         String bootstrap = r.string("streamgate.kafka.bootstrap").trim();
         KafkaSettings kafka = new KafkaSettings(
                 bootstrap.isEmpty() ? Optional.empty() : Optional.of(bootstrap),

@@ -47,6 +47,8 @@ final class Subscriber {
     private String liveId;
     private boolean idPending;
     private boolean fellBehind;
+    /** Frames of the batch being written; reused, and empty between batches. */
+    private final List<byte[]> batch = new java.util.ArrayList<>();
     private volatile boolean stopped;
     private volatile Thread thread;
 
@@ -108,8 +110,8 @@ final class Subscriber {
         if (log.lastSeq() <= seq && !log.awaitAfter(seq, nanosToHeartbeat())) {
             return null;
         }
-        long written = 0;
-        long events = 0;
+        batch.clear();
+        int written = 0;
         while (seq < log.lastSeq() && written < bounds.batchBytes()) {
             Entry entry = log.get(seq + 1);
             if (entry == null) {
@@ -119,19 +121,35 @@ final class Subscriber {
             seq = entry.seq();
             liveId = entry.id();
             if (entry.control() || matches(entry.key(), entry.type())) {
-                connection.write(entry.frame());
+                batch.add(entry.frame());
                 written += entry.frame().length;
-                events++;
                 idPending = false;
             } else {
                 idPending = true;
             }
         }
-        if (written > 0) {
-            connection.flush();
-            meters.delivered(events, written);
+        if (!batch.isEmpty()) {
+            writeShared(written);
         }
         return null;
+    }
+
+    /** One write for the whole batch: a single shared frame as it is, several joined into one array. */
+    private void writeShared(int length) {
+        if (batch.size() == 1) {
+            connection.write(batch.getFirst());
+        } else {
+            byte[] joined = new byte[length];
+            int at = 0;
+            for (byte[] frame : batch) {
+                System.arraycopy(frame, 0, joined, at, frame.length);
+                at += frame.length;
+            }
+            connection.write(joined);
+        }
+        connection.flush();
+        meters.delivered(batch.size(), length);
+        batch.clear();
     }
 
     /** A live subscriber the tail has left behind continues from its last id, read back as its own position. */
@@ -186,7 +204,8 @@ final class Subscriber {
         }
         tail = widen(tail);
         int differing = differing(tail);
-        long written = 0;
+        java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        long events = 0;
         while (!stopped) {
             if (differing == 0) {
                 live = true;
@@ -195,10 +214,7 @@ final class Subscriber {
                 break;
             }
             if (at >= log.lastSeq()) {
-                if (written > 0) {
-                    connection.flush();
-                    written = 0;
-                }
+                events = flushPending(pending, events);
                 if (!log.awaitAfter(at, nanosToHeartbeat())) {
                     heartbeatIfIdle();
                 }
@@ -217,11 +233,9 @@ final class Subscriber {
             if (entry.offset() >= mine) {
                 own.advance(entry.topic(), entry.partition(), entry.offset() + 1);
                 if (entry.control() || matches(entry.key(), entry.type())) {
-                    byte[] idLine = ("id: " + own.id() + "\n").getBytes(StandardCharsets.UTF_8);
-                    connection.write(idLine);
-                    connection.write(entry.frame(), entry.bodyOffset(), entry.frame().length - entry.bodyOffset());
-                    written += idLine.length + entry.frame().length - entry.bodyOffset();
-                    meters.delivered(1, idLine.length + entry.frame().length - entry.bodyOffset());
+                    pending.writeBytes(("id: " + own.id() + "\n").getBytes(StandardCharsets.UTF_8));
+                    pending.write(entry.frame(), entry.bodyOffset(), entry.frame().length - entry.bodyOffset());
+                    events++;
                     idPending = false;
                 } else {
                     idPending = true;
@@ -229,15 +243,22 @@ final class Subscriber {
             }
             long now = own.next(entry.topic(), entry.partition());
             differing += (before == mine ? 0 : -1) + (entry.offset() + 1 == now ? 0 : 1);
-            if (written >= bounds.batchBytes()) {
-                connection.flush();
-                written = 0;
+            if (pending.size() >= bounds.batchBytes()) {
+                events = flushPending(pending, events);
             }
         }
-        if (written > 0) {
-            connection.flush();
-        }
+        flushPending(pending, events);
         return null;
+    }
+
+    private long flushPending(java.io.ByteArrayOutputStream pending, long events) {
+        if (pending.size() > 0) {
+            connection.write(pending.toByteArray());
+            connection.flush();
+            meters.delivered(events, pending.size());
+            pending.reset();
+        }
+        return 0;
     }
 
     private void readFromKafka(Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
