@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,13 +19,19 @@ import org.apache.kafka.common.TopicPartition;
  * a subscriber borrows one for a single bounded read, then gives it back before writing to its client, so a slow
  * client never holds a reader.
  *
- * <p>Thread-safe. At most {@code readers} reads run at once; further callers wait their turn.
+ * <p>Thread-safe. At most {@code readers} reads run at once, and at most {@value #CHUNKS_PER_READER} chunks per
+ * reader are held (read, not yet written) at once; further callers wait their turn. A chunk must be closed once
+ * written.
  */
 final class CatchUpReaders implements AutoCloseable {
     private final Semaphore permits;
-    private final ConcurrentLinkedQueue<KafkaConsumer<byte[], byte[]>> idle = new ConcurrentLinkedQueue<>();
+    /** Chunks read but not yet written out: bounds the memory all catching-up subscribers hold together. */
+    private final Semaphore chunks;
+    /** Most recently returned first, so a subscriber reading on usually gets back the consumer it just used. */
+    private final ConcurrentLinkedDeque<KafkaConsumer<byte[], byte[]>> idle = new ConcurrentLinkedDeque<>();
     private final Supplier<KafkaConsumer<byte[], byte[]>> factory;
     private final int maxRecords;
+    static final int CHUNKS_PER_READER = 4;
     private final List<KafkaConsumer<byte[], byte[]>> all = new ArrayList<>();
 
     /**
@@ -33,12 +39,44 @@ final class CatchUpReaders implements AutoCloseable {
      * transaction markers and compacted-away offsets, never past an unreturned record); and, per partition whose
      * start retention deleted, the first offset that still exists.
      */
-    record Chunk(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, Long> reached,
-                 Map<TopicPartition, Long> deletedUntil) {
+    final class Chunk implements AutoCloseable {
+        private final List<ConsumerRecord<byte[], byte[]>> records;
+        private final Map<TopicPartition, Long> reached;
+        private final Map<TopicPartition, Long> deletedUntil;
+        private boolean closed;
+
+        Chunk(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, Long> reached,
+              Map<TopicPartition, Long> deletedUntil) {
+            this.records = records;
+            this.reached = reached;
+            this.deletedUntil = deletedUntil;
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> records() {
+            return records;
+        }
+
+        Map<TopicPartition, Long> reached() {
+            return reached;
+        }
+
+        Map<TopicPartition, Long> deletedUntil() {
+            return deletedUntil;
+        }
+
+        /** The chunk has been written (or abandoned): its memory may be used by another read. */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                chunks.release();
+            }
+        }
     }
 
     CatchUpReaders(int readers, int maxRecords, Supplier<KafkaConsumer<byte[], byte[]>> factory) {
         this.permits = new Semaphore(readers, true);
+        this.chunks = new Semaphore(readers * CHUNKS_PER_READER, true);
         this.maxRecords = maxRecords;
         this.factory = factory;
     }
@@ -50,11 +88,27 @@ final class CatchUpReaders implements AutoCloseable {
      */
     Chunk read(Map<TopicPartition, Long> from, Map<TopicPartition, Long> until, Duration timeout)
             throws InterruptedException {
-        permits.acquire();
-        KafkaConsumer<byte[], byte[]> consumer = borrow();
+        chunks.acquire();
         try {
-            consumer.assign(from.keySet());
-            from.forEach(consumer::seek);
+            permits.acquire();
+        } catch (InterruptedException e) {
+            chunks.release();
+            throw e;
+        }
+        KafkaConsumer<byte[], byte[]> consumer = borrow();
+        boolean ok = false;
+        try {
+            // A consumer handed back by the previous read of the same subscriber is still where it stopped, with
+            // records already fetched: keep them rather than seeking (which would drop them and fetch again).
+            boolean reassigned = !consumer.assignment().equals(from.keySet());
+            if (reassigned) {
+                consumer.assign(from.keySet());
+            }
+            from.forEach((tp, offset) -> {
+                if (reassigned || consumer.position(tp) != offset) {
+                    consumer.seek(tp, offset);
+                }
+            });
             Map<TopicPartition, Long> deleted = new HashMap<>();
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             Map<TopicPartition, Long> next = new HashMap<>(from);
@@ -94,11 +148,15 @@ final class CatchUpReaders implements AutoCloseable {
                     }
                 }
             }
-            return new Chunk(records, next, deleted);
+            Chunk chunk = new Chunk(records, next, deleted);
+            ok = true;
+            return chunk;
         } finally {
-            consumer.assign(List.of());
-            idle.add(consumer);
+            idle.addFirst(consumer);
             permits.release();
+            if (!ok) {
+                chunks.release();
+            }
         }
     }
 
@@ -112,7 +170,7 @@ final class CatchUpReaders implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> borrow() {
-        KafkaConsumer<byte[], byte[]> consumer = idle.poll();
+        KafkaConsumer<byte[], byte[]> consumer = idle.pollFirst();
         if (consumer == null) {
             consumer = factory.get();
             synchronized (all) {

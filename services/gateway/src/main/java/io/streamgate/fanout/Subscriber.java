@@ -263,7 +263,12 @@ final class Subscriber {
 
     private void readFromKafka(Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
             throws InterruptedException {
-        CatchUpReaders.Chunk chunk = catchUp.read(from, until, Duration.ofSeconds(10));
+        try (CatchUpReaders.Chunk chunk = catchUp.read(from, until, Duration.ofSeconds(10))) {
+            deliver(chunk);
+        }
+    }
+
+    private void deliver(CatchUpReaders.Chunk chunk) {
         if (!chunk.deletedUntil().isEmpty()) {
             List<Gap> gaps = chunk.deletedUntil().entrySet().stream()
                     .filter(e -> e.getValue() > own.next(topics.indexOf(e.getKey().topic()), e.getKey().partition()))
