@@ -29,11 +29,13 @@ import java.util.UUID;
  */
 public final class Streamgate implements AutoCloseable {
     private final KafkaClients kafka;
+    private final LogOffsets offsets;
     private final Fanout fanout;
     private final WebServer server;
 
-    private Streamgate(KafkaClients kafka, Fanout fanout, WebServer server) {
+    private Streamgate(KafkaClients kafka, LogOffsets offsets, Fanout fanout, WebServer server) {
         this.kafka = kafka;
+        this.offsets = offsets;
         this.fanout = fanout;
         this.server = server;
     }
@@ -58,7 +60,7 @@ public final class Streamgate implements AutoCloseable {
             fanout.start();
             HttpRouting.Builder routing = HttpRouting.builder();
             Routes.register(routing,
-                    new StreamsEndpoint(catalog, offsets, json),
+                    new StreamsEndpoint(catalog, offsets, fanout::knownPartitions, json),
                     new SubscribeEndpoint(catalog, offsets, fanout, json),
                     new PublishEndpoint(catalog, kafka.producer(), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), json),
@@ -76,7 +78,7 @@ public final class Streamgate implements AutoCloseable {
                     .routing(routing)
                     .build()
                     .start();
-            return new Streamgate(kafka, fanout, server);
+            return new Streamgate(kafka, offsets, fanout, server);
         } catch (RuntimeException e) {
             if (fanout != null) {
                 fanout.close();
@@ -94,6 +96,11 @@ public final class Streamgate implements AutoCloseable {
     /** The Kafka clients (observability: consumers created). */
     public KafkaClients kafka() {
         return kafka;
+    }
+
+    /** Offset and metadata lookups (observability: requests sent to Kafka). */
+    public LogOffsets offsets() {
+        return offsets;
     }
 
     /** The delivery engine (open subscriptions, readiness). */

@@ -20,11 +20,16 @@ import java.util.Map;
 public final class StreamsEndpoint implements Handler {
     private final StreamCatalog catalog;
     private final LogOffsets offsets;
+    private final java.util.function.Function<String, java.util.Optional<Map<String, Integer>>> known;
     private final ObjectMapper json;
 
-    public StreamsEndpoint(StreamCatalog catalog, LogOffsets offsets, ObjectMapper json) {
+    /** @param known partition counts the delivery engine already holds, by stream (spares Kafka a request) */
+    public StreamsEndpoint(StreamCatalog catalog, LogOffsets offsets,
+                           java.util.function.Function<String, java.util.Optional<Map<String, Integer>>> known,
+                           ObjectMapper json) {
         this.catalog = catalog;
         this.offsets = offsets;
+        this.known = known;
         this.json = json;
     }
 
@@ -38,7 +43,8 @@ public final class StreamsEndpoint implements Handler {
             ArrayNode topics = item.putArray("topics");
             stream.topics().forEach(topics::add);
             ObjectNode partitions = item.putObject("partitions");
-            for (Map.Entry<String, Integer> e : counts(stream.topics()).entrySet()) {
+            Map<String, Integer> counts = known.apply(stream.name()).orElseGet(() -> counts(stream.topics()));
+            for (Map.Entry<String, Integer> e : counts.entrySet()) {
                 partitions.put(e.getKey(), e.getValue());
             }
         }

@@ -10,11 +10,13 @@ import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.resume.Position;
 import io.streamgate.sse.SseConnection;
+import io.streamgate.subscribe.StartAt;
 import io.streamgate.subscribe.StartResolver;
 import io.streamgate.subscribe.SubscribeRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,11 +59,14 @@ public final class Fanout implements AutoCloseable {
         final FanoutMetrics.StreamMeters meters;
         final CompletableFuture<Void> warm;
         final Map<String, Integer> partitions;
+        /** The log start per partition as last read from Kafka (refreshed with the metadata). */
+        volatile Map<TopicPartition, Long> earliest;
         int subscribers;
         long idleSince = System.nanoTime();
 
         Active(StreamLog log, FanoutMetrics.StreamMeters meters, CompletableFuture<Void> warm,
-               Map<String, Integer> partitions) {
+               Map<String, Integer> partitions, Map<TopicPartition, Long> earliest) {
+            this.earliest = Map.copyOf(earliest);
             this.log = log;
             this.meters = meters;
             this.warm = warm;
@@ -123,6 +128,55 @@ public final class Fanout implements AutoCloseable {
         }
     }
 
+    /**
+     * Resolves a start without asking Kafka when the stream's warm tail already answers it: {@code from=latest}
+     * starts at the tail's live position, and a resume whose every offset lies within the tail (so nothing of it
+     * can have been deleted, nor be ahead of the log) starts where it says. Empty when Kafka must be asked — this
+     * keeps a reconnect storm from queueing thousands of offset lookups at the broker.
+     */
+    public Optional<StartResolver.StartPoint> startFromTail(StreamDefinition stream, StartAt start) {
+        Active a = active.get(stream.name());
+        if (a == null || !a.warm.isDone() || a.warm.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        StreamLog.Snapshot tail = a.log.snapshot();
+        return switch (start) {
+            case StartAt.Latest ignored -> Optional.of(new StartResolver.StartPoint(tail.head(), List.of()));
+            case StartAt.Resume resume -> within(resume.position(), tail, a.earliest)
+                    ? Optional.of(new StartResolver.StartPoint(resume.position(), List.of()))
+                    : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+
+    private static boolean within(Position wanted, StreamLog.Snapshot tail, Map<TopicPartition, Long> earliest) {
+        for (int t = 0; t < wanted.topics().size(); t++) {
+            if (wanted.partitions(t) != tail.head().partitions(t) || wanted.partitions(t) != tail.base().partitions(t)) {
+                return false;
+            }
+            for (int p = 0; p < wanted.partitions(t); p++) {
+                long offset = wanted.next(t, p);
+                // Records retention deleted may still be in the tail: such a resume goes to Kafka for its gap.
+                long logStart = earliest.getOrDefault(new TopicPartition(wanted.topics().get(t), p), 0L);
+                if (offset < tail.base().next(t, p) || offset < logStart || offset > tail.head().next(t, p)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Partition counts of an active stream's topics as the engine last saw them (empty if not active). */
+    public Optional<Map<String, Integer>> knownPartitions(String stream) {
+        Active a = active.get(stream);
+        if (a == null) {
+            return Optional.empty();
+        }
+        synchronized (this) {
+            return Optional.of(Map.copyOf(a.partitions));
+        }
+    }
+
     /** Open subscriptions on this instance. */
     public int subscribers() {
         return subscribers.size();
@@ -173,7 +227,7 @@ public final class Fanout implements AutoCloseable {
         StreamLog log = new StreamLog(stream, Position.of(stream.topics(), next), settings.tailEvents(),
                 settings.tailBytes());
         CompletableFuture<Void> warm = reader.activate(log, start, latest);
-        Active a = new Active(log, metrics.stream(stream.name()), warm, counts);
+        Active a = new Active(log, metrics.stream(stream.name()), warm, counts, earliest);
         active.put(stream.name(), a);
         LOG.info("Stream {} activated: tail from {} (warming up to {})", stream.name(), start, latest);
         return a;
@@ -197,7 +251,7 @@ public final class Fanout implements AutoCloseable {
             }
             if (System.nanoTime() - lastMetadataCheck > settings.metadataRefresh().toNanos()) {
                 lastMetadataCheck = System.nanoTime();
-                checkAddedPartitions();
+                refreshMetadata();
             }
         } catch (KafkaUnavailableException e) {
             LOG.warn("Fan-out housekeeping: {}; will retry", e.getMessage());
@@ -206,10 +260,14 @@ public final class Fanout implements AutoCloseable {
         }
     }
 
-    /** Topics that gained partitions: the live reader reads the new ones from their start. */
-    private void checkAddedPartitions() {
+    /**
+     * Topics that gained partitions: the live reader reads the new ones from their start. The log start of every
+     * partition is refreshed too, for {@link #startFromTail}.
+     */
+    private void refreshMetadata() {
         for (Active a : List.copyOf(active.values())) {
             Map<String, Integer> now = offsets.partitionCounts(a.log.stream().topics());
+            a.earliest = Map.copyOf(offsets.earliest(offsets.partitions(a.log.stream().topics())));
             Map<TopicPartition, Long> added = new HashMap<>();
             now.forEach((topic, count) -> {
                 for (int p = a.partitions.getOrDefault(topic, 0); p < count; p++) {
@@ -219,7 +277,9 @@ public final class Fanout implements AutoCloseable {
             if (!added.isEmpty()) {
                 added.putAll(offsets.earliest(added.keySet()));
                 reader.addPartitions(added);
-                a.partitions.putAll(now);
+                synchronized (this) {
+                    a.partitions.putAll(now);
+                }
                 LOG.info("Stream {}: reading added partitions {}", a.log.stream().name(), added.keySet());
             }
         }

@@ -31,6 +31,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class LogOffsets {
     private final Admin admin;
     private final Duration timeout;
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     public LogOffsets(Admin admin, Duration timeout) {
         this.admin = admin;
@@ -94,7 +95,13 @@ public final class LogOffsets {
         return offsets;
     }
 
+    /** Requests sent to Kafka so far (observability; resumes served from a tail send none). */
+    public long requests() {
+        return requests.get();
+    }
+
     private <T> T await(KafkaFuture<T> future, String what) {
+        requests.incrementAndGet();
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -60,7 +60,8 @@ public final class SubscribeEndpoint implements Handler {
             throw new NotAcceptableException();
         }
         SubscribeRequest request = SubscribeRequest.parse(stream, params, req.headers().first(LAST_EVENT_ID));
-        StartResolver.StartPoint start = resolver.resolve(stream, request.start());
+        StartResolver.StartPoint start = fanout.startFromTail(stream, request.start())
+                .orElseGet(() -> resolver.resolve(stream, request.start()));
 
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");

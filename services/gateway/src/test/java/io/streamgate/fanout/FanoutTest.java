@@ -57,6 +57,32 @@ class FanoutTest {
     }
 
     @Test
+    void resumesWithinTheWarmTailAskKafkaNothing() {
+        Fresh fresh = Fresh.stream("storm", 2);
+        // No periodic metadata refresh during the test: every Kafka request counted must come from the resumes.
+        try (TestGateway gateway = TestGateway.start(fresh.yaml(), "  fanout:\n    metadataRefresh: 1h\n")) {
+            List<String> ids = new ArrayList<>();
+            try (SseClient recorder = SseClient.open(gateway.uri("/streams/storm"))) {
+                await().atMost(WAIT).until(() -> !recorder.lastEventId().isEmpty());
+                produce(fresh.topic(), new int[2], 100);
+                recorder.take(100, WAIT).forEach(e -> ids.add(e.lastEventId()));
+            }
+            await().atMost(WAIT).until(() -> gateway.instance().fanout().ready());
+            long requestsBefore = gateway.instance().offsets().requests();
+            List<SseClient> storm = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                storm.add(SseClient.open(gateway.uri("/streams/storm"), Map.of("Last-Event-ID", ids.get(i * 4))));
+            }
+            for (int i = 0; i < storm.size(); i++) {
+                try (SseClient client = storm.get(i)) {
+                    assertThat(client.take(100 - i * 4 - 1, WAIT)).hasSize(100 - i * 4 - 1);
+                }
+            }
+            assertThat(gateway.instance().offsets().requests()).isEqualTo(requestsBefore);
+        }
+    }
+
+    @Test
     void theTailIsWarmBeforeReadyAndServesAResumeFromMemory() throws Exception {
         Fresh fresh = Fresh.stream("warm", 2);
         try (var admin = io.streamgate.testkit.TestKafka.shared().admin()) {
