@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -24,8 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * as a checkpoint, so a resuming subscriber can find where to start merging without scanning the whole tail.
  *
  * <p>Threading: one writer (the live reader thread) calls {@link #append} and {@link #skip}; any number of
- * subscriber threads read. Reads of entries and waiting are lock-free ({@link #get} returns null for an evicted
- * sequence); appends and snapshots share a lock.
+ * subscriber threads read. Reads of entries are lock-free ({@link #get} returns null for an evicted sequence);
+ * snapshots and waiting use a lock.
  */
 final class StreamLog {
     static final int CHECKPOINT_EVERY = 512;
@@ -34,7 +32,7 @@ final class StreamLog {
     private final Entry[] ring;
     private final long maxBytes;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    private final Condition appended = lock.newCondition();
     private final Deque<Checkpoint> checkpoints = new ArrayDeque<>();
     private final Cursor head;
     private final Cursor base;
@@ -93,36 +91,21 @@ final class StreamLog {
         }
     }
 
-    /**
-     * A subscriber's parking slot. The writer unparks every queued waiter after an append, without any lock to
-     * re-acquire: with thousands of subscribers on a stream, handing a lock from one woken thread to the next would
-     * serialise the wake-up. A waiter is queued at most once, so idle streams do not accumulate entries.
-     */
-    static final class Waiter {
-        private final Thread thread = Thread.currentThread();
-        private final AtomicBoolean queued = new AtomicBoolean();
-    }
-
     /** Waits until an entry after {@code seq} exists or the timeout passes; returns whether one exists. */
-    boolean awaitAfter(long seq, long timeoutNanos, Waiter waiter) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (lastSeq <= seq) {
-            if (waiter.queued.compareAndSet(false, true)) {
-                waiters.add(waiter);
-            }
-            if (lastSeq > seq) {
-                break; // appended between the check and the queueing: the unpark may have been missed
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return false;
-            }
-            LockSupport.parkNanos(this, remaining);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
+    boolean awaitAfter(long seq, long timeoutNanos) throws InterruptedException {
+        if (lastSeq > seq) {
+            return true;
         }
-        return true;
+        lock.lock();
+        try {
+            long remaining = timeoutNanos;
+            while (lastSeq <= seq && remaining > 0) {
+                remaining = appended.awaitNanos(remaining);
+            }
+            return lastSeq > seq;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Appends records of one topic in offset order per partition (writer thread only). */
@@ -199,15 +182,16 @@ final class StreamLog {
 
     private void publish(long seq) {
         lastSeq = seq;
-        wakeAll();
+        appended.signalAll();
     }
 
-    /** Unparks every queued subscriber (after an append, and at shutdown). */
+    /** Wakes every waiting subscriber (shutdown). */
     void wakeAll() {
-        Waiter waiter;
-        while ((waiter = waiters.poll()) != null) {
-            waiter.queued.set(false);
-            LockSupport.unpark(waiter.thread);
+        lock.lock();
+        try {
+            appended.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 

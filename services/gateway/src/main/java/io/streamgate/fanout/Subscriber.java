@@ -51,7 +51,6 @@ final class Subscriber {
     private final List<byte[]> batch = new java.util.ArrayList<>();
     private volatile boolean stopped;
     private volatile Thread thread;
-    private StreamLog.Waiter waiter;
 
     Subscriber(StreamLog log, SubscribeRequest request, SseConnection connection, SseSettings sse,
                FanoutSettings bounds, CatchUpReaders catchUp, FanoutMetrics.StreamMeters meters) {
@@ -81,7 +80,6 @@ final class Subscriber {
     /** @return why the stream ended */
     String run(Position start, List<Gap> gaps) {
         thread = Thread.currentThread();
-        waiter = new StreamLog.Waiter();
         own = new Cursor(stream, start);
         connection.write(SseFrames.retry(sse.retry()));
         if (gaps.isEmpty()) {
@@ -109,7 +107,7 @@ final class Subscriber {
     // ---- live: shared frames -------------------------------------------------------------------------------
 
     private String liveStep() throws InterruptedException {
-        if (log.lastSeq() <= seq && !log.awaitAfter(seq, nanosToHeartbeat(), waiter)) {
+        if (log.lastSeq() <= seq && !log.awaitAfter(seq, nanosToHeartbeat())) {
             return null;
         }
         batch.clear();
@@ -217,7 +215,7 @@ final class Subscriber {
             }
             if (at >= log.lastSeq()) {
                 events = flushPending(pending, events);
-                if (!log.awaitAfter(at, nanosToHeartbeat(), waiter)) {
+                if (!log.awaitAfter(at, nanosToHeartbeat())) {
                     heartbeatIfIdle();
                 }
                 continue;
