@@ -56,7 +56,7 @@ public final class Streamgate implements AutoCloseable {
             new JvmGcMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
-            fanout = new Fanout(settings.streams(), kafka, offsets, settings.fanout(), settings.sse(), registry, json);
+            fanout = new Fanout(settings.streams(), kafka, offsets, settings.fanout(), settings.sse(), registry);
             fanout.start();
             HttpRouting.Builder routing = HttpRouting.builder();
             Routes.register(routing,

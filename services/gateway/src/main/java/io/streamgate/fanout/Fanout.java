@@ -1,7 +1,7 @@
 package io.streamgate.fanout;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.config.FanoutSettings;
 import io.streamgate.config.SseSettings;
 import io.streamgate.config.StreamDefinition;
@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 public final class Fanout implements AutoCloseable {
-    public static final String GAP_TYPE = "streamgate.gap";
     private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
 
     private final List<StreamDefinition> streams;
@@ -75,13 +74,13 @@ public final class Fanout implements AutoCloseable {
     }
 
     public Fanout(List<StreamDefinition> streams, KafkaClients kafka, LogOffsets offsets, FanoutSettings settings,
-                  SseSettings sse, io.micrometer.core.instrument.MeterRegistry registry, ObjectMapper json) {
+                  SseSettings sse, MeterRegistry registry) {
         this.streams = List.copyOf(streams);
         this.offsets = offsets;
         this.settings = settings;
         this.sse = sse;
         this.metrics = new FanoutMetrics(registry);
-        this.reader = new LiveReader(kafka.newConsumer(2_000), json);
+        this.reader = new LiveReader(kafka.newConsumer(2_000));
         this.catchUp = new CatchUpReaders(settings.catchUpReaders(), settings.catchUpChunkEvents(),
                 () -> kafka.newConsumer(settings.catchUpChunkEvents()));
         for (StreamDefinition stream : streams) {

@@ -1,6 +1,6 @@
 package io.streamgate.fanout;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamgate.resume.Gap;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,13 +41,11 @@ final class LiveReader implements AutoCloseable {
     private final Map<String, List<StreamLog>> logsByTopic = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> warmTargets = new HashMap<>();
     private final Map<StreamLog, CompletableFuture<Void>> warming = new HashMap<>();
-    private final ObjectMapper json;
     private final Thread thread;
     private volatile boolean running = true;
 
-    LiveReader(KafkaConsumer<byte[], byte[]> consumer, ObjectMapper json) {
+    LiveReader(KafkaConsumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
-        this.json = json;
         this.thread = Thread.ofPlatform().name("streamgate-live-reader").daemon().unstarted(this::run);
         thread.start();
     }
@@ -132,11 +130,6 @@ final class LiveReader implements AutoCloseable {
         });
     }
 
-    /** Partitions currently read, for partition-growth checks (a copy; call from any thread). */
-    Set<String> topics() {
-        return Set.copyOf(logsByTopic.keySet());
-    }
-
     private void command(Consumer<KafkaConsumer<byte[], byte[]>> command) {
         commands.add(command);
         consumer.wakeup();
@@ -205,9 +198,7 @@ final class LiveReader implements AutoCloseable {
         outOfRange.forEach((tp, wanted) -> {
             long first = earliest.get(tp);
             if (first > wanted) {
-                String gap = json.createObjectNode().set("missing", json.createArrayNode().add(json.createObjectNode()
-                        .put("topic", tp.topic()).put("partition", tp.partition()).put("from", wanted)
-                        .put("to", first - 1).put("count", first - wanted))).toString();
+                String gap = Gap.json(List.of(new Gap(tp.topic(), tp.partition(), wanted, first - 1)));
                 for (StreamLog log : logsByTopic.getOrDefault(tp.topic(), List.of())) {
                     log.skip(log.stream().topics().indexOf(tp.topic()), tp.partition(), wanted, first - 1, gap);
                 }

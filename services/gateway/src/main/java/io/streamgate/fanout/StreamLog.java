@@ -3,6 +3,7 @@ package io.streamgate.fanout;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.event.CloudEvents;
 import io.streamgate.resume.Cursor;
+import io.streamgate.resume.Gap;
 import io.streamgate.resume.Position;
 import io.streamgate.sse.SseFrames;
 import java.nio.charset.StandardCharsets;
@@ -144,7 +145,7 @@ final class StreamLog {
             base.ensurePartitions(topicIndex, partition + 1, 0);
             head.advance(topicIndex, partition, to + 1);
             long seq = lastSeq + 1;
-            store(seq, topicIndex, partition, to, null, Fanout.GAP_TYPE, gapJson, true);
+            store(seq, topicIndex, partition, to, null, Gap.EVENT_TYPE, gapJson, true);
             publish(seq);
         } finally {
             lock.unlock();

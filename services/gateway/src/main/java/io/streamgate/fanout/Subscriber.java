@@ -194,20 +194,19 @@ final class Subscriber {
     /** Walks the tail from the newest checkpoint not after our position until we are live, or the tail ends. */
     private String walkTail(StreamLog.Snapshot snapshot) throws InterruptedException {
         long at = snapshot.firstSeq() - 1;
-        long[][] tail = snapshot.base().toArray();
+        Position from = snapshot.base();
         for (StreamLog.Checkpoint checkpoint : snapshot.checkpoints().reversed()) {
-            if (notAfter(checkpoint.position(), own)) {
+            if (ReplayedPosition.notAfter(checkpoint.position(), own)) {
                 at = checkpoint.seq();
-                tail = checkpoint.position().toArray();
+                from = checkpoint.position();
                 break;
             }
         }
-        tail = widen(tail);
-        int differing = differing(tail);
+        ReplayedPosition replayed = new ReplayedPosition(from, own);
         java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
         long events = 0;
         while (!stopped) {
-            if (differing == 0) {
+            if (replayed.converged()) {
                 live = true;
                 seq = at;
                 liveId = own.id();
@@ -225,13 +224,7 @@ final class Subscriber {
                 break; // evicted under us: start over from a new snapshot
             }
             at = entry.seq();
-            tail = grow(tail, entry.topic(), entry.partition());
-            own.ensurePartitions(entry.topic(), entry.partition() + 1, 0);
-            long before = tail[entry.topic()][entry.partition()];
-            long mine = own.next(entry.topic(), entry.partition());
-            tail[entry.topic()][entry.partition()] = entry.offset() + 1;
-            if (entry.offset() >= mine) {
-                own.advance(entry.topic(), entry.partition(), entry.offset() + 1);
+            if (replayed.replay(entry)) {
                 if (entry.control() || matches(entry.key(), entry.type())) {
                     pending.writeBytes(("id: " + own.id() + "\n").getBytes(StandardCharsets.UTF_8));
                     pending.write(entry.frame(), entry.bodyOffset(), entry.frame().length - entry.bodyOffset());
@@ -241,8 +234,6 @@ final class Subscriber {
                     idPending = true;
                 }
             }
-            long now = own.next(entry.topic(), entry.partition());
-            differing += (before == mine ? 0 : -1) + (entry.offset() + 1 == now ? 0 : 1);
             if (pending.size() >= bounds.batchBytes()) {
                 events = flushPending(pending, events);
             }
@@ -323,15 +314,8 @@ final class Subscriber {
     }
 
     private void writeGap(List<Gap> gaps) {
-        StringBuilder data = new StringBuilder("{\"missing\":[");
-        for (int i = 0; i < gaps.size(); i++) {
-            Gap gap = gaps.get(i);
-            own.advance(topics.indexOf(gap.topic()), gap.partition(), gap.to() + 1);
-            data.append(i == 0 ? "" : ",").append("{\"topic\":\"").append(gap.topic()).append("\",\"partition\":")
-                    .append(gap.partition()).append(",\"from\":").append(gap.from()).append(",\"to\":")
-                    .append(gap.to()).append(",\"count\":").append(gap.count()).append('}');
-        }
-        connection.write(SseFrames.event(own.id(), Fanout.GAP_TYPE, data.append("]}").toString()));
+        gaps.forEach(gap -> own.advance(topics.indexOf(gap.topic()), gap.partition(), gap.to() + 1));
+        connection.write(SseFrames.event(own.id(), Gap.EVENT_TYPE, Gap.json(gaps)));
         connection.flush();
     }
 
@@ -366,44 +350,7 @@ final class Subscriber {
         }
     }
 
-    private long[][] widen(long[][] tail) {
-        for (int t = 0; t < tail.length; t++) {
-            tail = grow(tail, t, own.partitions(t) - 1);
-            own.ensurePartitions(t, tail[t].length, 0);
-        }
-        return tail;
-    }
 
-    private static long[][] grow(long[][] tail, int topic, int partition) {
-        if (partition >= tail[topic].length) {
-            tail[topic] = java.util.Arrays.copyOf(tail[topic], partition + 1);
-        }
-        return tail;
-    }
-
-    private int differing(long[][] tail) {
-        int count = 0;
-        for (int t = 0; t < tail.length; t++) {
-            for (int p = 0; p < tail[t].length; p++) {
-                if (tail[t][p] != own.next(t, p)) {
-                    count++;
-                }
-            }
-        }
-        return count;
-    }
-
-    private static boolean notAfter(Position checkpoint, Cursor position) {
-        for (int t = 0; t < checkpoint.topics().size(); t++) {
-            for (int p = 0; p < checkpoint.partitions(t); p++) {
-                long mine = p < position.partitions(t) ? position.next(t, p) : 0;
-                if (checkpoint.next(t, p) > mine) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
 
     private long lag(Position head) {
         long lag = 0;
