@@ -209,7 +209,7 @@ public final class Fanout implements AutoCloseable {
     /** Reads the stream's partitions and starts feeding a new tail from the last {@code warmEvents} of each. */
     private Active activate(StreamDefinition stream) {
         Map<String, Integer> counts = offsets.partitionCounts(stream.topics());
-        List<TopicPartition> partitions = offsets.partitions(stream.topics());
+        List<TopicPartition> partitions = LogOffsets.partitions(counts);
         Map<TopicPartition, Long> earliest = offsets.earliest(partitions);
         Map<TopicPartition, Long> latest = offsets.latest(partitions);
         long[][] next = new long[stream.topics().size()][];

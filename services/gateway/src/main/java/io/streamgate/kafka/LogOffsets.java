@@ -51,8 +51,13 @@ public final class LogOffsets {
 
     /** Every partition of the given topics. */
     public List<TopicPartition> partitions(List<String> topics) {
+        return partitions(partitionCounts(topics));
+    }
+
+    /** Every partition named by a map of partition counts per topic. */
+    public static List<TopicPartition> partitions(Map<String, Integer> counts) {
         List<TopicPartition> partitions = new ArrayList<>();
-        partitionCounts(topics).forEach((topic, count) -> {
+        counts.forEach((topic, count) -> {
             for (int p = 0; p < count; p++) {
                 partitions.add(new TopicPartition(topic, p));
             }

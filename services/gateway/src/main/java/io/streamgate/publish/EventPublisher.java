@@ -88,13 +88,7 @@ final class EventPublisher {
     private List<Published> ids(StreamDefinition stream, List<RecordMetadata> written) {
         List<String> topics = stream.topics();
         Map<String, Integer> counts = offsets.partitionCounts(topics);
-        List<TopicPartition> partitions = new ArrayList<>();
-        counts.forEach((t, n) -> {
-            for (int p = 0; p < n; p++) {
-                partitions.add(new TopicPartition(t, p));
-            }
-        });
-        Map<TopicPartition, Long> end = offsets.latest(partitions);
+        Map<TopicPartition, Long> end = offsets.latest(LogOffsets.partitions(counts));
         List<Published> result = new ArrayList<>(written.size());
         for (int i = 0; i < written.size(); i++) {
             RecordMetadata self = written.get(i);

@@ -33,12 +33,7 @@ public final class StartResolver {
     public StartPoint resolve(StreamDefinition stream, StartAt start) {
         List<String> topics = stream.topics();
         Map<String, Integer> counts = offsets.partitionCounts(topics);
-        List<TopicPartition> partitions = new ArrayList<>();
-        counts.forEach((topic, count) -> {
-            for (int p = 0; p < count; p++) {
-                partitions.add(new TopicPartition(topic, p));
-            }
-        });
+        List<TopicPartition> partitions = LogOffsets.partitions(counts);
         return switch (start) {
             case StartAt.Latest ignored -> new StartPoint(position(topics, counts, offsets.latest(partitions)),
                     List.of());

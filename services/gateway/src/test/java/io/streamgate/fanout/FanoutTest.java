@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgate.testkit.SseClient;
 import io.streamgate.testkit.SseEvent;
 import io.streamgate.testkit.TestGateway;
+import io.streamgate.testkit.TestStream;
 import io.streamgate.testkit.TestTopics;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,17 +28,10 @@ class FanoutTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Fresh(String topic, String yaml) {
-        static Fresh stream(String name, int partitions) {
-            String topic = TestTopics.unique(name);
-            return new Fresh(topic, "    " + name + ":\n      topics: [" + topic + "]\n      partitions: "
-                    + partitions + "\n");
-        }
-    }
 
     @Test
     void liveSubscribersShareTheInstancesOneConsumer() {
-        Fresh fresh = Fresh.stream("shared", 3);
+        TestStream fresh = TestStream.fresh("shared", 3);
         try (TestGateway gateway = TestGateway.start(fresh.yaml())) {
             long consumersBefore = gateway.instance().kafka().consumersCreated();
             List<SseClient> clients = new ArrayList<>();
@@ -58,7 +52,7 @@ class FanoutTest {
 
     @Test
     void resumesWithinTheWarmTailAskKafkaNothing() {
-        Fresh fresh = Fresh.stream("storm", 2);
+        TestStream fresh = TestStream.fresh("storm", 2);
         // No periodic metadata refresh during the test: every Kafka request counted must come from the resumes.
         try (TestGateway gateway = TestGateway.start(fresh.yaml(), "  fanout:\n    metadataRefresh: 1h\n")) {
             List<String> ids = new ArrayList<>();
@@ -84,7 +78,7 @@ class FanoutTest {
 
     @Test
     void theTailIsWarmBeforeReadyAndServesAResumeFromMemory() throws Exception {
-        Fresh fresh = Fresh.stream("warm", 2);
+        TestStream fresh = TestStream.fresh("warm", 2);
         try (var admin = io.streamgate.testkit.TestKafka.shared().admin()) {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(fresh.topic(), 2, (short) 1)))
                     .all().get();
@@ -107,7 +101,7 @@ class FanoutTest {
 
     @Test
     void catchUpHandsOverToLiveWithNoGapAndNoDuplicateWhileProducersRace() throws Exception {
-        Fresh fresh = Fresh.stream("race", 3);
+        TestStream fresh = TestStream.fresh("race", 3);
         // A tiny tail, so resumes from old ids must read Kafka and then join the live path mid-production.
         try (TestGateway gateway = TestGateway.start(fresh.yaml(),
                 "  fanout:\n    tail:\n      events: 64\n    catchUp:\n      chunkEvents: 50\n")) {
@@ -144,7 +138,7 @@ class FanoutTest {
 
     @Test
     void aSlowClientFallsBackToKafkaAndLosesNothing() throws Exception {
-        Fresh fresh = Fresh.stream("slow", 2);
+        TestStream fresh = TestStream.fresh("slow", 2);
         try (TestGateway gateway = TestGateway.start(fresh.yaml(),
                 "  fanout:\n    tail:\n      events: 100\n")) {
             try (SseClient slow = SseClient.open(gateway.uri("/streams/slow"), Map.of(), true)) {
@@ -160,7 +154,7 @@ class FanoutTest {
 
     @Test
     void aClientLaggingPastTheLimitIsClosedWithAnIdThatResumesExactly() throws Exception {
-        Fresh fresh = Fresh.stream("lag", 2);
+        TestStream fresh = TestStream.fresh("lag", 2);
         try (TestGateway gateway = TestGateway.start(fresh.yaml(),
                 "  fanout:\n    tail:\n      events: 100\n    maxLagEvents: 300\n")) {
             int[] produced = new int[2];

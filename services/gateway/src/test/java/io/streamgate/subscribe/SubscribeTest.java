@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.streamgate.testkit.SseClient;
 import io.streamgate.testkit.SseEvent;
 import io.streamgate.testkit.TestGateway;
+import io.streamgate.testkit.TestStream;
 import io.streamgate.testkit.TestTopics;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,14 +34,6 @@ class SubscribeTest {
         gateway.close();
     }
 
-    /** A stream over a fresh topic, so each test sees only its own records. */
-    private record Fresh(String topic, String yaml) {
-        static Fresh stream(String name, int partitions) {
-            String topic = TestTopics.unique(name);
-            return new Fresh(topic, "    " + name + ":\n      topics: [" + topic + "]\n      partitions: "
-                    + partitions + "\n");
-        }
-    }
 
     @Test
     void answersWithTheContractHeadersAndStartsWithRetry() {
@@ -71,7 +64,7 @@ class SubscribeTest {
 
     @Test
     void fromLatestDeliversOnlyEventsWrittenAfterSubscribing() throws Exception {
-        Fresh fresh = Fresh.stream("latest", 1);
+        TestStream fresh = TestStream.fresh("latest", 1);
         try (TestGateway own = TestGateway.start(fresh.yaml())) {
             String topic = fresh.topic();
             TestTopics.send(topic, 0, null, "t", "{\"n\":\"old\"}");
@@ -85,7 +78,7 @@ class SubscribeTest {
 
     @Test
     void fromEarliestDeliversEverythingRetainedAndSinceStartsAtTheTime() throws Exception {
-        Fresh fresh = Fresh.stream("timeline", 1);
+        TestStream fresh = TestStream.fresh("timeline", 1);
         try (TestGateway own = TestGateway.start(fresh.yaml())) {
             String topic = fresh.topic();
             long lastTimestamp = 0;
@@ -114,7 +107,7 @@ class SubscribeTest {
 
     @Test
     void keyAndTypeFiltersDeliverOnlyMatchingEventsAndStillAdvanceTheId() throws Exception {
-        Fresh fresh = Fresh.stream("users", 3);
+        TestStream fresh = TestStream.fresh("users", 3);
         try (TestGateway own = TestGateway.start(fresh.yaml())) {
             String topic = fresh.topic();
             TestTopics.send(topic, null, "alice", "note.created", "{\"n\":1}");
@@ -166,7 +159,7 @@ class SubscribeTest {
 
     @Test
     void multiLineValuesAndHostileTypesArriveAsExactlyOneEvent() {
-        Fresh fresh = Fresh.stream("hostile", 1);
+        TestStream fresh = TestStream.fresh("hostile", 1);
         try (TestGateway own = TestGateway.start(fresh.yaml())) {
             TestTopics.send(fresh.topic(), 0, "k\r\nid: forged", "evil\r\nevent: injected\n\ndata: x",
                     "line one\nline two\r\nline three\rline four\n\ndata: forged");
