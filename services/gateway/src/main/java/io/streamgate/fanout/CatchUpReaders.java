@@ -24,6 +24,7 @@ import org.apache.kafka.common.TopicPartition;
  * written.
  */
 final class CatchUpReaders implements AutoCloseable {
+    private final int readers;
     private final Semaphore permits;
     /** Chunks read but not yet written out: bounds the memory all catching-up subscribers hold together. */
     private final Semaphore chunks;
@@ -75,6 +76,7 @@ final class CatchUpReaders implements AutoCloseable {
     }
 
     CatchUpReaders(int readers, int maxRecords, Supplier<KafkaConsumer<byte[], byte[]>> factory) {
+        this.readers = readers;
         this.permits = new Semaphore(readers, true);
         this.chunks = new Semaphore(readers * CHUNKS_PER_READER, true);
         this.maxRecords = maxRecords;
@@ -158,6 +160,16 @@ final class CatchUpReaders implements AutoCloseable {
                 chunks.release();
             }
         }
+    }
+
+    /** Reads running now (at most the configured readers). */
+    int busy() {
+        return readers - permits.availablePermits();
+    }
+
+    /** Subscribers waiting for a reader or for chunk memory. */
+    int waiting() {
+        return permits.getQueueLength() + chunks.getQueueLength();
     }
 
     private static boolean done(Map<TopicPartition, Long> next, Map<TopicPartition, Long> until) {

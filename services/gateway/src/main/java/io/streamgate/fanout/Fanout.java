@@ -83,6 +83,16 @@ public final class Fanout implements AutoCloseable {
         this.reader = new LiveReader(kafka.newConsumer(2_000));
         this.catchUp = new CatchUpReaders(settings.catchUpReaders(), settings.catchUpChunkEvents(),
                 () -> kafka.newConsumer(settings.catchUpChunkEvents()));
+        Gauge.builder("streamgate.catchup.readers.busy", catchUp, CatchUpReaders::busy)
+                .description("Catch-up reads running now (bound: fanout.catchUp.readers)").register(registry);
+        Gauge.builder("streamgate.catchup.waiting", catchUp, CatchUpReaders::waiting)
+                .description("Subscribers waiting for a catch-up reader or for chunk memory").register(registry);
+        registerBound(registry, "fanout.tail.events", settings.tailEvents());
+        registerBound(registry, "fanout.tail.bytes", settings.tailBytes());
+        registerBound(registry, "fanout.catchUp.readers", settings.catchUpReaders());
+        registerBound(registry, "fanout.catchUp.chunkEvents", settings.catchUpChunkEvents());
+        registerBound(registry, "fanout.maxLagEvents", settings.maxLagEvents());
+        registerBound(registry, "fanout.batchBytes", settings.batchBytes());
         for (StreamDefinition stream : streams) {
             Gauge.builder("streamgate.subscribers", this, f -> f.count(stream.name())).tag("stream", stream.name())
                     .description("Open subscriptions").register(registry);
@@ -93,6 +103,12 @@ public final class Fanout implements AutoCloseable {
                     .tag("stream", stream.name()).description("Approximate bytes held in the in-memory tail")
                     .register(registry);
         }
+    }
+
+    /** Each configured bound as a gauge, so dashboards can draw usage against its limit. */
+    private static void registerBound(MeterRegistry registry, String name, double value) {
+        Gauge.builder("streamgate.bound", () -> value).tag("name", name)
+                .description("A configured bound of the delivery engine").register(registry);
     }
 
     /** Activates the always-on streams (retried until Kafka answers) and starts housekeeping. */

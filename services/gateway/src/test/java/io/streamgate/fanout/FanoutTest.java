@@ -125,6 +125,10 @@ class FanoutTest {
                 resumed.add(SseClient.open(gateway.uri("/streams/race"), Map.of("Last-Event-ID", ids.get(at))));
             }
             racing.join();
+            String metrics = get(gateway, "/metrics").body();
+            assertThat(metrics).contains("streamgate_bound{name=\"fanout.tail.events\"} 64.0")
+                    .contains("streamgate_catchup_readers_busy").contains("streamgate_catchup_waiting");
+            assertThat(metric(gateway, "streamgate_resumes_total", "race", "source=\"kafka\"")).isGreaterThan(0);
             int total = produced[0] + produced[1] + produced[2];
             for (int i = 0; i < resumed.size(); i++) {
                 try (SseClient client = resumed.get(i)) {
