@@ -259,21 +259,22 @@ final class Subscriber {
         }
     }
 
+    /**
+     * Writes a chunk in order per partition: records read before retention struck, then the gap it left (if this
+     * subscriber had not got past it), then the records from the new log start on.
+     */
     private void deliver(CatchUpReaders.Chunk chunk) {
-        if (!chunk.deletedUntil().isEmpty()) {
-            List<Gap> gaps = chunk.deletedUntil().entrySet().stream()
-                    .filter(e -> e.getValue() > own.next(topics.indexOf(e.getKey().topic()), e.getKey().partition()))
-                    .map(e -> new Gap(e.getKey().topic(), e.getKey().partition(),
-                            own.next(topics.indexOf(e.getKey().topic()), e.getKey().partition()), e.getValue() - 1))
-                    .toList();
-            if (!gaps.isEmpty()) {
-                writeGap(gaps);
-                meters.gap();
-            }
-        }
+        Map<TopicPartition, Long> gaps = new HashMap<>(chunk.deletedUntil());
         StringBuilder batch = new StringBuilder();
         long events = 0;
         for (ConsumerRecord<byte[], byte[]> record : chunk.records()) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            Long logStart = gaps.get(tp);
+            if (logStart != null && record.offset() >= logStart) {
+                flushBatch(batch, events);
+                events = 0;
+                announceGap(tp, gaps.remove(tp));
+            }
             int t = topics.indexOf(record.topic());
             own.advance(t, record.partition(), record.offset() + 1);
             String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
@@ -291,6 +292,8 @@ final class Subscriber {
                 events = 0;
             }
         }
+        flushBatch(batch, events);
+        gaps.forEach(this::announceGap);
         chunk.reached().forEach((tp, offset) -> {
             int t = topics.indexOf(tp.topic());
             if (offset > own.next(t, tp.partition())) {
@@ -298,8 +301,15 @@ final class Subscriber {
                 idPending = true;
             }
         });
-        flushBatch(batch, events);
         meters.caughtUp(chunk.records().size());
+    }
+
+    private void announceGap(TopicPartition tp, long logStart) {
+        long mine = own.next(topics.indexOf(tp.topic()), tp.partition());
+        if (logStart > mine) {
+            writeGap(List.of(new Gap(tp.topic(), tp.partition(), mine, logStart - 1)));
+            meters.gap();
+        }
     }
 
     private void flushBatch(StringBuilder batch, long events) {

@@ -157,6 +157,47 @@ class FanoutTest {
     }
 
     @Test
+    void retentionDeletingWhatASlowClientHasNotReadYetIsAnnouncedAsAGap() throws Exception {
+        TestStream fresh = TestStream.fresh("erased", 2);
+        try (TestGateway gateway = TestGateway.start(fresh.yaml(), "  fanout:\n    tail:\n      events: 100\n");
+             var admin = io.streamgate.testkit.TestKafka.shared().admin()) {
+            try (SseClient slow = SseClient.open(gateway.uri("/streams/erased"), Map.of(), true)) {
+                int[] produced = new int[2];
+                produceLarge(fresh.topic(), produced, 3_000);
+                await().atMost(WAIT).until(() -> metric(gateway, "streamgate_slow_fallbacks_total", "erased") >= 1);
+                // Retention removes offsets 0..999 of both partitions while the client is still far behind.
+                admin.deleteRecords(Map.of(
+                        new org.apache.kafka.common.TopicPartition(fresh.topic(), 0),
+                        org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(1_000),
+                        new org.apache.kafka.common.TopicPartition(fresh.topic(), 1),
+                        org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(1_000))).all().get();
+                slow.resume();
+                await().atMost(WAIT).until(() -> metric(gateway, "streamgate_gaps_total", "erased") >= 1);
+                List<SseEvent> events = new ArrayList<>();
+                Map<Integer, Integer> next = new HashMap<>();
+                while (next.getOrDefault(0, 0) < produced[0] || next.getOrDefault(1, 0) < produced[1]) {
+                    SseEvent event = slow.take(1, WAIT).getFirst();
+                    events.add(event);
+                    JsonNode data = JSON.readTree(event.data());
+                    if (event.type().equals("streamgate.gap")) {
+                        for (JsonNode range : data.get("missing")) {
+                            int p = range.get("partition").asInt();
+                            assertThat(range.get("from").asInt()).isEqualTo(next.getOrDefault(p, 0));
+                            assertThat(range.get("to").asInt()).isEqualTo(999);
+                            next.put(p, 1_000);
+                        }
+                    } else {
+                        int p = data.get("p").asInt();
+                        assertThat(data.get("s").asInt()).as("partition %d", p).isEqualTo(next.getOrDefault(p, 0));
+                        next.put(p, data.get("s").asInt() + 1);
+                    }
+                }
+                assertThat(events).anyMatch(e -> e.type().equals("streamgate.gap"));
+            }
+        }
+    }
+
+    @Test
     void aClientLaggingPastTheLimitIsClosedWithAnIdThatResumesExactly() throws Exception {
         TestStream fresh = TestStream.fresh("lag", 2);
         try (TestGateway gateway = TestGateway.start(fresh.yaml(),
