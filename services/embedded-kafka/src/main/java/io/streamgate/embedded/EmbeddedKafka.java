@@ -109,17 +109,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** The broker's process id, for tests that need to signal it. */
-    public long pid() {
-        return process.pid();
-    }
-
-    /** Kills the broker without a clean shutdown ({@code kill -9}), as a crash would. */
-    public void kill() {
-        process.destroyForcibly();
-        waitFor(Duration.ofSeconds(10));
-    }
-
     @Override
     public void close() {
         stopProcess();
@@ -153,7 +142,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private void awaitReady(Duration timeout, Path brokerLog) {
         Instant deadline = Instant.now().plus(timeout);
-        awaitListening(deadline, brokerLog);
+        awaitListening(deadline);
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
@@ -184,7 +173,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Waits for the port to accept connections first, so the admin client does not log a failure per retry. */
-    private void awaitListening(Instant deadline, Path brokerLog) {
+    private void awaitListening(Instant deadline) {
         int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
         while (Instant.now().isBefore(deadline) && process.isAlive()) {
             try (java.net.Socket socket = new java.net.Socket()) {

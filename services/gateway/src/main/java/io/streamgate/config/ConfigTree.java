@@ -22,7 +22,6 @@ import java.util.Map;
  * then environment variables. Package-private: the rest of the code sees only the typed records.
  */
 final class ConfigTree {
-    static final String ENV_PREFIX = "STREAMGATE_";
     static final String KAFKA_PROPERTY_ENV_PREFIX = "STREAMGATE_KAFKA_PROPERTY_";
     /** Names the public contract fixes; every other key's variable is derived from its path. */
     private static final Map<String, String> ENV_ALIASES = Map.of(

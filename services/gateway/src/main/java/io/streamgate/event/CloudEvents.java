@@ -18,7 +18,6 @@ public final class CloudEvents {
     public static final String HEADER_PREFIX = "ce_";
     public static final String TYPE_HEADER = "ce_type";
     public static final String CONTENT_TYPE_HEADER = "content-type";
-    public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
 
     private static final JsonFactory JSON = new JsonFactory();
 

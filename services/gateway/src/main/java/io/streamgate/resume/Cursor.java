@@ -40,10 +40,6 @@ public final class Cursor {
         return next[topicIndex][partition];
     }
 
-    public int topics() {
-        return next.length;
-    }
-
     public int partitions(int topicIndex) {
         return next[topicIndex].length;
     }
@@ -69,10 +65,5 @@ public final class Cursor {
 
     public Position position() {
         return Position.of(topics, next);
-    }
-
-    /** Whether both cursors name the same offset for every partition. */
-    public boolean samePosition(Cursor other) {
-        return java.util.Arrays.deepEquals(next, other.next);
     }
 }

@@ -20,11 +20,9 @@ public final class TestKafka {
     private static TestKafka shared;
 
     private final String bootstrapServers;
-    private final EmbeddedKafka embedded;
 
-    private TestKafka(String bootstrapServers, EmbeddedKafka embedded) {
+    private TestKafka(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
-        this.embedded = embedded;
     }
 
     public static synchronized TestKafka shared() {
@@ -40,13 +38,13 @@ public final class TestKafka {
             KafkaContainer container = new KafkaContainer("apache/kafka:4.1.1");
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-            return new TestKafka(container.getBootstrapServers(), null);
+            return new TestKafka(container.getBootstrapServers());
         }
         try {
             Path dir = Files.createTempDirectory("streamgate-test-kafka");
             EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Options(dir, 0, Duration.ofSeconds(90),
                     "384m"));
-            return new TestKafka(kafka.bootstrapServers(), kafka);
+            return new TestKafka(kafka.bootstrapServers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -54,11 +52,6 @@ public final class TestKafka {
 
     public String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    /** The broker process when running embedded (for fault tests); null under Testcontainers. */
-    public EmbeddedKafka embedded() {
-        return embedded;
     }
 
     public Admin admin() {
