@@ -7,6 +7,7 @@ import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.config.Settings;
 import io.streamgate.http.Routes;
+import io.streamgate.idempotency.Idempotency;
 import io.streamgate.kafka.KafkaClients;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.TopicProvisioner;
@@ -31,12 +32,15 @@ public final class Streamgate implements AutoCloseable {
     private final KafkaClients kafka;
     private final LogOffsets offsets;
     private final Fanout fanout;
+    private final Idempotency idempotency;
     private final WebServer server;
 
-    private Streamgate(KafkaClients kafka, LogOffsets offsets, Fanout fanout, WebServer server) {
+    private Streamgate(KafkaClients kafka, LogOffsets offsets, Fanout fanout, Idempotency idempotency,
+                       WebServer server) {
         this.kafka = kafka;
         this.offsets = offsets;
         this.fanout = fanout;
+        this.idempotency = idempotency;
         this.server = server;
     }
 
@@ -44,6 +48,7 @@ public final class Streamgate implements AutoCloseable {
         String instanceId = "streamgate-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaClients kafka = new KafkaClients(settings.kafka(), instanceId);
         Fanout fanout = null;
+        Idempotency idempotency = null;
         try {
             if (settings.kafka().createTopics()) {
                 TopicProvisioner.createMissing(kafka.admin(), settings.streams(), settings.kafka().requestTimeout());
@@ -56,13 +61,15 @@ public final class Streamgate implements AutoCloseable {
             new JvmGcMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
+            idempotency = Idempotency.start(kafka, offsets, settings.publish().idempotency(),
+                    settings.kafka().requestTimeout(), json, registry);
             fanout = new Fanout(settings.streams(), kafka, offsets, settings.fanout(), settings.sse(), registry);
             fanout.start();
             HttpRouting.Builder routing = HttpRouting.builder();
             Routes.register(routing,
                     new StreamsEndpoint(catalog, offsets, fanout::knownPartitions, json),
                     new SubscribeEndpoint(catalog, offsets, fanout, json),
-                    new PublishEndpoint(catalog, kafka.producer(), offsets, settings.kafka().requestTimeout(),
+                    new PublishEndpoint(catalog, kafka.producer(), idempotency, offsets, settings.kafka().requestTimeout(),
                             settings.publish(), json),
                     new ObserveEndpoints(kafka.admin(), fanout, registry, json),
                     json);
@@ -78,10 +85,13 @@ public final class Streamgate implements AutoCloseable {
                     .routing(routing)
                     .build()
                     .start();
-            return new Streamgate(kafka, offsets, fanout, server);
+            return new Streamgate(kafka, offsets, fanout, idempotency, server);
         } catch (RuntimeException e) {
             if (fanout != null) {
                 fanout.close();
+            }
+            if (idempotency != null) {
+                idempotency.close();
             }
             kafka.close();
             throw e;
@@ -112,6 +122,7 @@ public final class Streamgate implements AutoCloseable {
     public void close() {
         fanout.close();
         server.stop();
+        idempotency.close();
         kafka.close();
     }
 }

@@ -1,8 +1,9 @@
 package io.streamgate.config;
 
 /**
- * Publishing limits, and the CloudEvents source given to events that name none. {@code maxEventBytes} bounds the
- * data of one event; a batch body is bounded by {@code maxBatchBytes} and {@code maxBatchEvents}.
+ * Publishing limits, the CloudEvents source given to events that name none, and idempotency. {@code maxEventBytes}
+ * bounds the data of one event; a batch body is bounded by {@code maxBatchBytes} and {@code maxBatchEvents}.
  */
-public record PublishSettings(int maxEventBytes, int maxBatchBytes, int maxBatchEvents, String defaultSource) {
+public record PublishSettings(int maxEventBytes, int maxBatchBytes, int maxBatchEvents, String defaultSource,
+                              IdempotencySettings idempotency) {
 }

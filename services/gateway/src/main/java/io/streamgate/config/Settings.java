@@ -80,7 +80,8 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.integer("streamgate.publish.maxEventBytes", 64, 64 * 1024 * 1024),
                 r.integer("streamgate.publish.maxBatchBytes", 64, 256 * 1024 * 1024),
                 r.integer("streamgate.publish.maxBatchEvents", 1, 100_000),
-                r.string("streamgate.publish.source"));
+                r.string("streamgate.publish.source"),
+                idempotency(r, kafka.requestTimeout()));
         FanoutSettings fanout = new FanoutSettings(
                 r.integer("streamgate.fanout.tail.events", 16, 10_000_000),
                 r.integer("streamgate.fanout.tail.bytes", 64 * 1024, Integer.MAX_VALUE),
@@ -92,6 +93,28 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.integer("streamgate.fanout.batchBytes", 1024, 64 * 1024 * 1024),
                 r.duration("streamgate.fanout.metadataRefresh", Duration.ofMillis(100), Duration.ofHours(1)));
         return new Settings(server, kafka, sse, publish, fanout, streams(r));
+    }
+
+    private static IdempotencySettings idempotency(ConfigReader r, Duration requestTimeout) {
+        String base = "streamgate.publish.idempotency";
+        String topic = r.string(base + ".topic");
+        if (!TOPIC_NAME.matcher(topic).matches()) {
+            r.problem(base + ".topic", topic, "is not a valid Kafka topic name");
+        }
+        Duration pending = r.duration(base + ".pendingTimeout", Duration.ofSeconds(1), Duration.ofHours(1));
+        // A claim may be taken over once it is this old, so the owner's transaction (which Kafka aborts after
+        // twice the request timeout, checked every 10 s) must be over by then.
+        Duration least = requestTimeout.multipliedBy(2).plusSeconds(15);
+        if (pending.compareTo(least) < 0) {
+            r.problem(base + ".pendingTimeout", pending, "must be at least 2 x streamgate.kafka.requestTimeout"
+                    + " + 15s (" + least.toSeconds() + "s), so an abandoned publish is aborted before its key is"
+                    + " taken over");
+        }
+        return new IdempotencySettings(topic,
+                r.duration(base + ".window", Duration.ofMinutes(1), Duration.ofDays(7)),
+                pending,
+                r.integer(base + ".partitions", 1, 1000),
+                r.integer(base + ".producers", 1, 64));
     }
 
     private static String heap(ConfigReader r, String key) {

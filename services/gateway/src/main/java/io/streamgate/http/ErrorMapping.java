@@ -8,6 +8,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.catalog.StreamNotFoundException;
+import io.streamgate.idempotency.IdempotencyConflictException;
+import io.streamgate.idempotency.IdempotencyKeyReusedException;
+import io.streamgate.idempotency.InvalidIdempotencyKeyException;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.publish.InvalidEventException;
 import io.streamgate.publish.PayloadTooLargeException;
@@ -52,6 +55,16 @@ final class ErrorMapping {
         routing.error(UnsupportedMediaTypeException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported-media-type", "Unsupported media type",
                         e.getMessage())));
+        routing.error(InvalidIdempotencyKeyException.class, (req, res, e) -> send(req, res,
+                Problem.of(Status.BAD_REQUEST_400, "invalid-idempotency-key", "Invalid Idempotency-Key",
+                        e.getMessage())));
+        routing.error(IdempotencyKeyReusedException.class, (req, res, e) -> send(req, res,
+                Problem.of(UNPROCESSABLE, "idempotency-key-reused", "Idempotency-Key reused", e.getMessage())));
+        routing.error(IdempotencyConflictException.class, (req, res, e) -> {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            send(req, res, Problem.of(Status.CONFLICT_409, "idempotency-key-in-use", "Request in progress",
+                    e.getMessage()));
+        });
         routing.error(KafkaUnavailableException.class, (req, res, e) -> {
             LOG.warn("Kafka unavailable for {} {}: {}", req.prologue().method().text(), req.path().path(),
                     e.getMessage());

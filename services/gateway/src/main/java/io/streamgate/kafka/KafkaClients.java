@@ -69,6 +69,27 @@ public final class KafkaClients implements AutoCloseable {
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /**
+     * A new transactional producer ({@code initTransactions} done) whose transactions Kafka aborts after
+     * {@code transactionTimeout}. The caller owns it: one transaction at a time, closed by the caller.
+     */
+    public Producer<byte[], byte[]> newTransactionalProducer(String name, java.time.Duration transactionTimeout) {
+        Map<String, Object> config = producerConfig();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, instanceId + "-" + name);
+        // Unique per instance run: two instances must never fence each other.
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, instanceId + "-" + name);
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
+        KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        try {
+            producer.initTransactions();
+            return producer;
+        } catch (RuntimeException e) {
+            producer.close(java.time.Duration.ZERO);
+            throw new KafkaUnavailableException("Could not start a transactional producer: " + e.getMessage(), e);
+        }
+    }
+
     private Map<String, Object> adminConfig() {
         Map<String, Object> config = common();
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, instanceId + "-admin");

@@ -24,6 +24,36 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
+    /**
+     * Creates one of Streamgate's own topics when it is missing, with the given topic configs.
+     *
+     * @throws KafkaUnavailableException when Kafka cannot be reached or refuses (e.g. no permission to create)
+     */
+    public static void createInternal(Admin admin, String topic, int partitions, Map<String, String> configs,
+                                      Duration timeout) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (existing.contains(topic)) {
+                return;
+            }
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())
+                        .configs(configs))).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.info("Created topic {} with {}", topic, configs);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaUnavailableException("Could not create topic " + topic + " (create it, or allow "
+                    + "Streamgate to): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("Interrupted while creating topic " + topic, e);
+        }
+    }
+
     public static void createMissing(Admin admin, List<StreamDefinition> streams, Duration timeout) {
         Map<String, Integer> wanted = new LinkedHashMap<>();
         streams.forEach(s -> s.topics().forEach(t -> wanted.merge(t, s.partitions(), Math::max)));

@@ -143,6 +143,7 @@ final class EventParser {
             violations.add(new Violation(pointer + (structured ? "/partitionkey" : "/key"),
                     "The key is longer than " + MAX_KEY_LENGTH + " characters."));
         }
+        boolean identified = attributes.containsKey("id");
         attributes.putIfAbsent("id", UUID.randomUUID().toString());
         attributes.putIfAbsent("source", defaultSource);
         attributes.putIfAbsent("time", Instant.now().toString());
@@ -155,7 +156,7 @@ final class EventParser {
             throw new PayloadTooLargeException("The event" + at(pointer) + " has " + data.length
                     + " bytes of data; the limit is " + maxEventBytes + ".");
         }
-        return new OutgoingEvent(type, key, data, attributes);
+        return new OutgoingEvent(type, key, data, attributes, identified);
     }
 
     private byte[] dataBytes(JsonNode data) {

@@ -32,17 +32,16 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * smaller, so a batch's later events are never skipped.
  */
 final class EventPublisher {
-    private final Producer<byte[], byte[]> producer;
     private final LogOffsets offsets;
     private final Duration timeout;
 
-    EventPublisher(Producer<byte[], byte[]> producer, LogOffsets offsets, Duration timeout) {
-        this.producer = producer;
+    EventPublisher(LogOffsets offsets, Duration timeout) {
         this.offsets = offsets;
         this.timeout = timeout;
     }
 
-    List<Published> publish(StreamDefinition stream, List<OutgoingEvent> events) {
+    /** Sends through {@code producer} (the shared one, or a transactional one with a transaction open). */
+    List<Published> publish(Producer<byte[], byte[]> producer, StreamDefinition stream, List<OutgoingEvent> events) {
         String topic = stream.publishTopic();
         List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
         for (OutgoingEvent event : events) {
@@ -51,7 +50,7 @@ final class EventPublisher {
                     headers.add(CloudEvents.HEADER_PREFIX + name, value.getBytes(StandardCharsets.UTF_8)));
             headers.add(CloudEvents.CONTENT_TYPE_HEADER, "application/json".getBytes(StandardCharsets.UTF_8));
             byte[] key = event.key() == null ? null : event.key().getBytes(StandardCharsets.UTF_8);
-            sends.add(send(new ProducerRecord<>(topic, null, key, event.data(), headers)));
+            sends.add(send(producer, new ProducerRecord<>(topic, null, key, event.data(), headers)));
         }
         List<RecordMetadata> written = new ArrayList<>(sends.size());
         for (Future<RecordMetadata> send : sends) {
@@ -60,7 +59,7 @@ final class EventPublisher {
         return ids(stream, written);
     }
 
-    private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
+    private Future<RecordMetadata> send(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
         try {
             return producer.send(record);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {

@@ -1,8 +1,10 @@
 package io.streamgate.publish;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
@@ -11,33 +13,51 @@ import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.config.PublishSettings;
 import io.streamgate.config.StreamDefinition;
+import io.streamgate.idempotency.Idempotency;
+import io.streamgate.idempotency.StoredResponse;
 import io.streamgate.kafka.LogOffsets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
  * {@code POST /streams/{name}/events}: one JSON event, or an NDJSON batch. Answers {@code 201} with the event id,
  * partition and offset of each written event. Nothing is written unless every event of the request is valid.
+ *
+ * <p>With an {@code Idempotency-Key} header — or, without one, when every event names its CloudEvents {@code id} —
+ * the request is executed once per key within the idempotency window, across instances; a retry gets the first
+ * response with {@code Idempotent-Replayed: true}.
  */
 public final class PublishEndpoint implements Handler {
     private static final String NDJSON = "application/x-ndjson";
+    private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
+    private static final HeaderName REPLAYED = HeaderNames.create("Idempotent-Replayed");
 
     private final StreamCatalog catalog;
     private final EventParser parser;
     private final EventPublisher publisher;
+    private final Producer<byte[], byte[]> producer;
+    private final Idempotency idempotency;
     private final PublishSettings settings;
     private final ObjectMapper json;
 
-    public PublishEndpoint(StreamCatalog catalog, Producer<byte[], byte[]> producer, LogOffsets offsets,
-                           Duration timeout, PublishSettings settings, ObjectMapper json) {
+    public PublishEndpoint(StreamCatalog catalog, Producer<byte[], byte[]> producer, Idempotency idempotency,
+                           LogOffsets offsets, Duration timeout, PublishSettings settings, ObjectMapper json) {
         this.catalog = catalog;
         this.parser = new EventParser(json, settings.defaultSource(), settings.maxEventBytes());
-        this.publisher = new EventPublisher(producer, offsets, timeout);
+        this.publisher = new EventPublisher(offsets, timeout);
+        this.producer = producer;
+        this.idempotency = idempotency;
         this.settings = settings;
         this.json = json;
     }
@@ -52,6 +72,7 @@ public final class PublishEndpoint implements Handler {
                 && !contentType.startsWith("application/cloudevents+json")) {
             throw new UnsupportedMediaTypeException(contentType);
         }
+        Optional<String> explicitKey = req.headers().first(IDEMPOTENCY_KEY).map(Idempotency::parseKey);
         long limit = batch ? settings.maxBatchBytes() : settings.maxEventBytes() + 64L * 1024;
         byte[] body = read(req.content().inputStream(), limit);
         List<OutgoingEvent> events = batch ? parser.batch(body) : List.of(parser.single(body));
@@ -59,15 +80,61 @@ public final class PublishEndpoint implements Handler {
             throw new PayloadTooLargeException("The batch has " + events.size() + " events; the limit is "
                     + settings.maxBatchEvents() + ".");
         }
-        List<Published> published = publisher.publish(stream, events);
-        res.status(Status.CREATED_201);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        if (batch) {
-            ArrayNode list = json.createArrayNode();
-            published.forEach(p -> fill(list.addObject(), p));
-            res.send(json.writeValueAsBytes(list));
+        Optional<String> key = explicitKey.or(() -> impliedKey(events));
+        StoredResponse response;
+        if (key.isPresent()) {
+            response = idempotency.execute(stream.name(), key.get(), fingerprint(batch, body),
+                    txn -> respond(batch, publisher.publish(txn, stream, events)));
         } else {
-            res.send(json.writeValueAsBytes(fill(json.createObjectNode(), published.getFirst())));
+            response = new StoredResponse(201, respond(batch, publisher.publish(producer, stream, events)), false);
+        }
+        res.status(Status.create(response.status()));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        if (response.replayed()) {
+            res.header(REPLAYED, "true");
+        }
+        res.send(response.body());
+    }
+
+    /** {@code ce:<source> <id>} for one event, a digest of all of them for a batch; none if any id was generated. */
+    private static Optional<String> impliedKey(List<OutgoingEvent> events) {
+        if (!events.stream().allMatch(OutgoingEvent::identified)) {
+            return Optional.empty();
+        }
+        if (events.size() == 1) {
+            var attributes = events.getFirst().attributes();
+            return Optional.of("ce:" + attributes.get("source") + " " + attributes.get("id"));
+        }
+        MessageDigest digest = sha256();
+        events.forEach(e -> digest.update((e.attributes().get("source") + " " + e.attributes().get("id") + "\n")
+                .getBytes(StandardCharsets.UTF_8)));
+        return Optional.of("ce-batch:" + HexFormat.of().formatHex(digest.digest()));
+    }
+
+    private static String fingerprint(boolean batch, byte[] body) {
+        MessageDigest digest = sha256();
+        digest.update((batch ? "ndjson\n" : "json\n").getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(digest.digest(body));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private byte[] respond(boolean batch, List<Published> published) {
+        try {
+            if (batch) {
+                ArrayNode list = json.createArrayNode();
+                published.forEach(p -> fill(list.addObject(), p));
+                return json.writeValueAsBytes(list);
+            }
+            return json.writeValueAsBytes(fill(json.createObjectNode(), published.getFirst()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("publish response not serialisable", e);
         }
     }
 

@@ -61,4 +61,29 @@ public final class TestTopics {
     public static void flush() {
         producer().flush();
     }
+
+    /** Every committed record of {@code topic}, in offset order per partition (what read_committed readers see). */
+    public static java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> readAll(
+            String topic) {
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(Map.of(
+                "bootstrap.servers", TestKafka.shared().bootstrapServers(),
+                "isolation.level", "read_committed"),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            var records = new java.util.ArrayList<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>>();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end");
+                }
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
 }

@@ -1,0 +1,215 @@
+package io.streamgate.idempotency;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamgate.kafka.KafkaClients;
+import io.streamgate.kafka.KafkaUnavailableException;
+import io.streamgate.kafka.LogOffsets;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.record.TimestampType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This instance's replay of the idempotency topic: one consumer thread reads every partition (read_committed, from
+ * one window back) and folds the records into a {@link KeyState} per key. Callers wait until the replay has passed
+ * a given offset, which is how a claim learns whether it won. Memory: one entry per key used within the window
+ * (the stored response body plus ~200 bytes), evicted once older than the window and the pending timeout.
+ * Thread-safe.
+ */
+final class IdempotencyLog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotencyLog.class);
+    /** Entries are kept this much past the window so eviction (by the local clock) never changes a verdict. */
+    private static final long EVICTION_SLACK_MS = Duration.ofMinutes(5).toMillis();
+
+    private final String topic;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final ObjectMapper json;
+    private final long windowMs;
+    private final long pendingTimeoutMs;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition progressed = lock.newCondition();
+    private final Map<String, KeyState> keys = new HashMap<>();
+    private final Map<Integer, Long> positions = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile RuntimeException failure;
+    private boolean warnedTimestamps;
+    private long nextEviction;
+
+    IdempotencyLog(String topic, KafkaClients kafka, LogOffsets offsets, Duration window, Duration pendingTimeout,
+                   ObjectMapper json) {
+        this.topic = topic;
+        this.json = json;
+        this.windowMs = window.toMillis();
+        this.pendingTimeoutMs = pendingTimeout.toMillis();
+        this.consumer = kafka.newConsumer(2000);
+        List<TopicPartition> partitions = offsets.partitions(List.of(topic));
+        Map<TopicPartition, Long> start = offsets.forTime(partitions,
+                Instant.now().minusMillis(windowMs + pendingTimeoutMs + EVICTION_SLACK_MS));
+        consumer.assign(partitions);
+        start.forEach(consumer::seek);
+        this.thread = Thread.ofPlatform().name("streamgate-idempotency").daemon(true).start(this::run);
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                Map<Integer, Long> reached = new HashMap<>();
+                for (TopicPartition tp : consumer.assignment()) {
+                    reached.put(tp.partition(), consumer.position(tp));
+                }
+                lock.lock();
+                try {
+                    records.forEach(this::apply);
+                    positions.putAll(reached);
+                    evictOld();
+                    progressed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (WakeupException closing) {
+            // close() woke the poll
+        } catch (RuntimeException e) {
+            LOG.error("The idempotency log reader stopped; idempotent publishes answer 503 until restart: {}",
+                    e.toString());
+            failure = e;
+            lock.lock();
+            try {
+                progressed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(1));
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        LogRecord entry = LogRecord.decode(json, record.value());
+        if (entry == null || record.key() == null) {
+            return;
+        }
+        if (record.timestampType() != TimestampType.LOG_APPEND_TIME && !warnedTimestamps) {
+            warnedTimestamps = true;
+            LOG.warn("Topic {} has producer timestamps; set message.timestamp.type=LogAppendTime so instance "
+                    + "clocks cannot affect idempotency verdicts", topic);
+        }
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        keys.compute(key, (k, state) -> KeyState.apply(state, entry, record.timestamp(), pendingTimeoutMs,
+                windowMs));
+    }
+
+    private void evictOld() {
+        long now = System.currentTimeMillis();
+        if (now < nextEviction) {
+            return;
+        }
+        nextEviction = now + 10_000;
+        long horizon = now - windowMs - pendingTimeoutMs - EVICTION_SLACK_MS;
+        keys.values().removeIf(state -> state.ownerTime < horizon);
+    }
+
+    /** Waits until the replay has read past {@code offset} of {@code partition}; false when the time is up. */
+    boolean awaitPast(int partition, long offset, long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (positions.getOrDefault(partition, -1L) <= offset) {
+                checkRunning();
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                progressed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the key's owner is no longer {@code owner}-pending (done, released, or taken over) and returns a
+     * copy of the state then; returns the pending copy when the deadline passes first.
+     */
+    Snapshot awaitSettled(String key, String owner, long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                checkRunning();
+                KeyState state = keys.get(key);
+                Snapshot snapshot = Snapshot.of(state);
+                boolean settled = state == null || !state.owner.equals(owner) || state.phase != KeyState.Phase.PENDING;
+                long left = deadlineNanos - System.nanoTime();
+                if (settled || left <= 0) {
+                    return snapshot;
+                }
+                progressed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Snapshot state(String key) {
+        lock.lock();
+        try {
+            return Snapshot.of(keys.get(key));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keys held in memory (a gauge). */
+    int size() {
+        lock.lock();
+        try {
+            return keys.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkRunning() {
+        if (failure != null) {
+            throw new KafkaUnavailableException("The idempotency log cannot be read: " + failure.getMessage(),
+                    failure);
+        }
+        if (!running) {
+            throw new KafkaUnavailableException("This instance is shutting down", null);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An immutable copy of a key's state; {@code owner} is null when the key is unknown. */
+    record Snapshot(String owner, String fingerprint, KeyState.Phase phase, int status, byte[] body) {
+        static Snapshot of(KeyState state) {
+            return state == null ? new Snapshot(null, null, null, 0, null)
+                    : new Snapshot(state.owner, state.fingerprint, state.phase, state.status, state.body);
+        }
+    }
+}
