@@ -44,8 +44,7 @@ public final class Main {
                 System.exit(3);
                 return;
             }
-            settings = new Settings(settings.server(), settings.kafka().withBootstrap(broker.bootstrapServers(), true),
-                    settings.sse(), settings.publish(), settings.fanout(), settings.streams());
+            settings = settings.withKafka(settings.kafka().withBootstrap(broker.bootstrapServers(), true));
         }
         Streamgate streamgate = Streamgate.start(settings);
         log.info("Streamgate listening on http://localhost:{} (streams: {})", streamgate.port(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.streamgate.catalog.StreamCatalog;
+import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.config.Settings;
 import io.streamgate.http.Routes;
@@ -20,6 +21,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.fanout.Fanout;
 import io.streamgate.observe.ObserveEndpoints;
+import io.streamgate.producer.EventValidator;
+import io.streamgate.producer.UnknownTypes;
+import io.streamgate.schemas.EventSchemas;
 import io.streamgate.subscribe.SubscribeEndpoint;
 import java.util.UUID;
 
@@ -66,10 +70,14 @@ public final class Streamgate implements AutoCloseable {
             fanout = new Fanout(settings.streams(), kafka, offsets, settings.fanout(), settings.sse(), registry);
             fanout.start();
             HttpRouting.Builder routing = HttpRouting.builder();
+            EventSchemas schemas = settings.schemaDirectory().map(EventSchemas::builtInAnd)
+                    .orElseGet(EventSchemas::builtIn);
             Routes.register(routing,
                     new StreamsEndpoint(catalog, offsets, fanout::knownPartitions, json),
+                    new SchemasEndpoint(schemas, json),
                     new SubscribeEndpoint(catalog, offsets, fanout, json),
-                    new PublishEndpoint(catalog, kafka.producer(), idempotency, offsets, settings.kafka().requestTimeout(),
+                    new PublishEndpoint(catalog, kafka.producer(), idempotency,
+                            new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), json),
                     new ObserveEndpoints(kafka.admin(), fanout, registry, json),
                     json);

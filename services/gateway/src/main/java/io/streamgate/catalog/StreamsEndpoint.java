@@ -40,6 +40,7 @@ public final class StreamsEndpoint implements Handler {
             ObjectNode item = list.addObject();
             item.put("name", stream.name());
             item.put("description", stream.description());
+            item.put("payload", stream.payload().name().toLowerCase(java.util.Locale.ROOT));
             ArrayNode topics = item.putArray("topics");
             stream.topics().forEach(topics::add);
             ObjectNode partitions = item.putObject("partitions");

@@ -1,6 +1,7 @@
 package io.streamgate.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamgate.producer.UnknownTypes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * naming the key, the value and the rule.
  */
 public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings sse, PublishSettings publish,
-                       FanoutSettings fanout, List<StreamDefinition> streams) {
+                       FanoutSettings fanout, Optional<Path> schemaDirectory, List<StreamDefinition> streams) {
 
     private static final Pattern STREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -92,7 +93,11 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.integer("streamgate.fanout.maxLagEvents", 1, Integer.MAX_VALUE),
                 r.integer("streamgate.fanout.batchBytes", 1024, 64 * 1024 * 1024),
                 r.duration("streamgate.fanout.metadataRefresh", Duration.ofMillis(100), Duration.ofHours(1)));
-        return new Settings(server, kafka, sse, publish, fanout, streams(r));
+        String schemas = r.string("streamgate.schemas.directory").trim();
+        Optional<Path> schemaDirectory = schemas.isEmpty() ? Optional.empty() : Optional.of(Path.of(schemas));
+        schemaDirectory.filter(dir -> !java.nio.file.Files.isDirectory(dir)).ifPresent(dir ->
+                r.problem("streamgate.schemas.directory", schemas, "must name an existing directory"));
+        return new Settings(server, kafka, sse, publish, fanout, schemaDirectory, streams(r));
     }
 
     private static IdempotencySettings idempotency(ConfigReader r, Duration requestTimeout) {
@@ -129,6 +134,10 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
         List<StreamDefinition> streams = new ArrayList<>();
         int defaultPartitions = r.integer("streamgate.streamDefaults.partitions", 1, 10_000);
         boolean defaultAlwaysOn = r.bool("streamgate.streamDefaults.alwaysOn");
+        StreamDefinition.Payload defaultPayload = choice(r, "streamgate.streamDefaults.payload",
+                StreamDefinition.Payload.class, StreamDefinition.Payload.DATA);
+        UnknownTypes defaultUnknown = choice(r, "streamgate.streamDefaults.unknownTypes", UnknownTypes.class,
+                UnknownTypes.ACCEPT);
         for (String name : r.keys("streamgate.streams")) {
             String base = "streamgate.streams." + name;
             if (!STREAM_NAME.matcher(name).matches()) {
@@ -152,9 +161,32 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
             int partitions = r.node(base + ".partitions") == null
                     ? defaultPartitions : r.integer(base + ".partitions", 1, 10_000);
             boolean alwaysOn = r.node(base + ".alwaysOn") == null ? defaultAlwaysOn : r.bool(base + ".alwaysOn");
-            streams.add(new StreamDefinition(name, topics, description, partitions, alwaysOn));
+            StreamDefinition.Payload payload = r.node(base + ".payload") == null ? defaultPayload
+                    : choice(r, base + ".payload", StreamDefinition.Payload.class, defaultPayload);
+            UnknownTypes unknownTypes = r.node(base + ".unknownTypes") == null ? defaultUnknown
+                    : choice(r, base + ".unknownTypes", UnknownTypes.class, defaultUnknown);
+            streams.add(new StreamDefinition(name, topics, description, partitions, alwaysOn, payload,
+                    unknownTypes));
         }
         return streams;
+    }
+
+    /** The same settings with other Kafka settings (used once the embedded broker is up). */
+    public Settings withKafka(KafkaSettings other) {
+        return new Settings(server, other, sse, publish, fanout, schemaDirectory, streams);
+    }
+
+    /** One of an enum's constants, written in lower case; {@code fallback} after reporting anything else. */
+    private static <E extends Enum<E>> E choice(ConfigReader r, String key, Class<E> type, E fallback) {
+        String value = r.string(key).trim();
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        r.problem(key, value, "must be one of " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList());
+        return fallback;
     }
 
     public Optional<StreamDefinition> stream(String name) {

@@ -1,15 +1,20 @@
 package io.streamgate.config;
 
+import io.streamgate.producer.UnknownTypes;
 import java.util.List;
 
 /**
  * A configured stream: a public name over one or more Kafka topics. The order of {@code topics} is the order of
  * positions in event ids; publishing writes to the first topic. {@code partitions} is used only when Streamgate
  * creates a missing topic. An {@code alwaysOn} stream is consumed and its tail kept warm from start-up on; any other
- * is consumed while it has subscribers (and an idle grace period after).
+ * is consumed while it has subscribers (and an idle grace period after). {@code payload} chooses what an SSE event's
+ * data holds; {@code unknownTypes} whether publishing accepts event types that have no schema.
  */
 public record StreamDefinition(String name, List<String> topics, String description, int partitions,
-                               boolean alwaysOn) {
+                               boolean alwaysOn, Payload payload, UnknownTypes unknownTypes) {
+    /** The SSE data of an event: the CloudEvents {@code data} alone, or the whole structured envelope. */
+    public enum Payload { DATA, ENVELOPE }
+
     public StreamDefinition {
         topics = List.copyOf(topics);
     }

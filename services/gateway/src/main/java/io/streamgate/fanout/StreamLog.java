@@ -1,7 +1,7 @@
 package io.streamgate.fanout;
 
 import io.streamgate.config.StreamDefinition;
-import io.streamgate.event.CloudEvents;
+import io.streamgate.event.SsePayload;
 import io.streamgate.resume.Cursor;
 import io.streamgate.resume.Gap;
 import io.streamgate.resume.Position;
@@ -121,9 +121,9 @@ final class StreamLog {
                     continue; // re-read for another stream's log that starts earlier: this log has it
                 }
                 head.advance(topicIndex, record.partition(), record.offset() + 1);
-                String type = CloudEvents.type(record.headers(), record.value());
+                String type = SsePayload.type(record);
                 String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-                String data = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
+                String data = SsePayload.data(record, stream.payload());
                 store(++seq, topicIndex, record.partition(), record.offset(), key, type, data, false);
             }
             if (seq > lastSeq) {

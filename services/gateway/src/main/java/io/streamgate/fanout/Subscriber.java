@@ -2,7 +2,8 @@ package io.streamgate.fanout;
 
 import io.streamgate.config.FanoutSettings;
 import io.streamgate.config.SseSettings;
-import io.streamgate.event.CloudEvents;
+import io.streamgate.config.StreamDefinition;
+import io.streamgate.event.SsePayload;
 import io.streamgate.resume.Cursor;
 import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Gap;
@@ -41,6 +42,7 @@ final class Subscriber {
     private final FanoutMetrics.StreamMeters meters;
     private final String stream;
     private final List<String> topics;
+    private final StreamDefinition.Payload payload;
     private Cursor own;
     private boolean live;
     private long seq;
@@ -63,6 +65,7 @@ final class Subscriber {
         this.meters = meters;
         this.stream = request.stream().name();
         this.topics = request.stream().topics();
+        this.payload = request.stream().payload();
     }
 
     void stop() {
@@ -278,12 +281,12 @@ final class Subscriber {
             int t = topics.indexOf(record.topic());
             own.advance(t, record.partition(), record.offset() + 1);
             String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-            String type = CloudEvents.type(record.headers(), record.value());
+            String type = SsePayload.type(record);
             if (!matches(key, type)) {
                 idPending = true;
                 continue;
             }
-            String data = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
+            String data = SsePayload.data(record, payload);
             SseFrames.appendEvent(batch, own.id(), type, data);
             events++;
             idPending = false;

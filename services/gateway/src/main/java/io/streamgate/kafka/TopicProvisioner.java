@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +46,30 @@ public final class TopicProvisioner {
                     throw e;
                 }
             }
+            awaitDescribable(admin, topic, timeout);
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaUnavailableException("Could not create topic " + topic + " (create it, or allow "
                     + "Streamgate to): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("Interrupted while creating topic " + topic, e);
+        }
+    }
+
+    /** A new topic reaches every broker's metadata a little after the controller created it. */
+    private static void awaitDescribable(Admin admin, String topic, Duration timeout)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50); // back-off between metadata polls, not test synchronisation
+            }
         }
     }
 

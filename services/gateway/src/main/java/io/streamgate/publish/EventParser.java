@@ -3,27 +3,32 @@ package io.streamgate.publish;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamgate.event.CloudEvents;
+import io.streamgate.producer.CloudEventsKafka;
+import io.streamgate.producer.DomainEvent;
+import io.streamgate.producer.EventValidator;
 import io.streamgate.publish.InvalidEventException.Violation;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Reads publish bodies: one event as a CloudEvents 1.0 structured event ({@code specversion} present) or in the
- * short form {@code {"type", "key", "data"}}; or a batch as NDJSON, one event per line. All events of a batch are
- * checked before any is written, and every violation is reported. Thread-safe.
+ * short form {@code {"type", "key", "data"}}; or a batch as NDJSON, one event per line. Checks the request's
+ * shape (fields, their JSON types, attribute names); the event rules and schemas are checked afterwards by the
+ * {@link io.streamgate.producer.EventValidator}. Every violation is reported. Thread-safe.
  */
 final class EventParser {
     /** CloudEvents attribute names: lower-case letters and digits. */
     private static final Pattern ATTRIBUTE = Pattern.compile("[a-z0-9]{1,20}");
-    private static final int MAX_TYPE_LENGTH = 256;
-    private static final int MAX_KEY_LENGTH = 1024;
+    private static final Set<String> STRUCTURED_FIELDS = Set.of("specversion", "id", "source", "type", "data",
+            "partitionkey", "subject", "time", "dataschema", "datacontenttype");
+    private static final Set<String> SHORT_FIELDS = Set.of("type", "key", "data", "id", "source", "subject", "time",
+            "dataschema");
 
     private final ObjectMapper json;
     private final String defaultSource;
@@ -35,16 +40,16 @@ final class EventParser {
         this.maxEventBytes = maxEventBytes;
     }
 
-    OutgoingEvent single(byte[] body) {
+    OutgoingEvent single(byte[] body, EventValidator validator) {
         List<Violation> violations = new ArrayList<>();
-        OutgoingEvent event = parse(readTree(body, ""), "", violations);
+        OutgoingEvent event = checked(readTree(body, ""), "", validator, violations);
         if (!violations.isEmpty()) {
             throw InvalidEventException.violations(violations);
         }
         return event;
     }
 
-    List<OutgoingEvent> batch(byte[] body) {
+    List<OutgoingEvent> batch(byte[] body, EventValidator validator) {
         String text = new String(body, StandardCharsets.UTF_8);
         List<OutgoingEvent> events = new ArrayList<>();
         List<Violation> violations = new ArrayList<>();
@@ -53,8 +58,8 @@ final class EventParser {
             if (line.isBlank()) {
                 continue;
             }
-            events.add(parse(readTree(line.getBytes(StandardCharsets.UTF_8), "/" + index), "/" + index,
-                    violations));
+            events.add(checked(readTree(line.getBytes(StandardCharsets.UTF_8), "/" + index), "/" + index,
+                    validator, violations));
             index++;
         }
         if (events.isEmpty()) {
@@ -64,6 +69,19 @@ final class EventParser {
             throw InvalidEventException.violations(violations);
         }
         return events;
+    }
+
+    /** Parses one event, then applies the event rules and its schema; one violation per place at most. */
+    private OutgoingEvent checked(JsonNode node, String pointer, EventValidator validator, List<Violation> violations) {
+        int before = violations.size();
+        OutgoingEvent event = parse(node, pointer, violations);
+        Set<String> reported = new java.util.HashSet<>();
+        violations.subList(before, violations.size()).forEach(v -> reported.add(v.pointer()));
+        validator.validate(event.event()).stream()
+                .map(v -> new Violation(pointer + v.pointer(), v.message()))
+                .filter(v -> !reported.contains(v.pointer()))
+                .forEach(violations::add);
+        return event;
     }
 
     private JsonNode readTree(byte[] body, String pointer) {
@@ -88,21 +106,22 @@ final class EventParser {
 
     private OutgoingEvent parse(JsonNode event, String pointer, List<Violation> violations) {
         boolean structured = event.has("specversion");
-        Map<String, String> attributes = new LinkedHashMap<>();
         String type = text(event, "type", pointer, violations, true);
-        checkType(type, pointer, violations);
+        DomainEvent.Builder builder = DomainEvent.builder(type == null ? "" : type);
         String key;
+        String id;
+        String source;
         if (structured) {
             String spec = text(event, "specversion", pointer, violations, true);
-            if (spec != null && !spec.equals(CloudEvents.SPEC_VERSION)) {
+            if (spec != null && !spec.equals(CloudEventsKafka.SPEC_VERSION)) {
                 violations.add(new Violation(pointer + "/specversion", "specversion must be \"1.0\"."));
             }
-            attributes.put("id", orElse(text(event, "id", pointer, violations, true), ""));
-            attributes.put("source", orElse(text(event, "source", pointer, violations, true), ""));
+            id = text(event, "id", pointer, violations, true);
+            source = text(event, "source", pointer, violations, true);
             key = text(event, "partitionkey", pointer, violations, false);
             event.properties().forEach(field -> {
                 String name = field.getKey();
-                if (List.of("specversion", "id", "source", "type", "data", "partitionkey").contains(name)) {
+                if (STRUCTURED_FIELDS.contains(name)) {
                     return;
                 }
                 if (name.equals("data_base64")) {
@@ -115,10 +134,10 @@ final class EventParser {
                     violations.add(new Violation(pointer + "/" + name, "Attribute '" + name
                             + "' must be a string, number or boolean."));
                 } else {
-                    attributes.put(name, field.getValue().asText());
+                    builder.extension(name, field.getValue().asText());
                 }
             });
-            String contentType = attributes.get("datacontenttype");
+            String contentType = text(event, "datacontenttype", pointer, violations, false);
             if (contentType != null && !contentType.startsWith("application/json") && !contentType.contains("+json")) {
                 violations.add(new Violation(pointer + "/datacontenttype", "Only JSON data is supported; "
                         + "datacontenttype must be application/json or a +json type."));
@@ -126,37 +145,39 @@ final class EventParser {
         } else {
             key = text(event, "key", pointer, violations, false);
             event.fieldNames().forEachRemaining(name -> {
-                if (!List.of("type", "key", "data", "id", "source", "subject", "time").contains(name)) {
+                if (!SHORT_FIELDS.contains(name)) {
                     violations.add(new Violation(pointer + "/" + name, "Unknown field '" + name + "': the short "
-                            + "form has type, key, data and optionally id, source, subject, time; use a "
-                            + "CloudEvents structured event (with specversion) for other attributes."));
+                            + "form has type, key, data and optionally id, source, subject, time, dataschema; use "
+                            + "a CloudEvents structured event (with specversion) for other attributes."));
                 }
             });
-            for (String name : List.of("id", "source", "subject", "time")) {
-                String value = text(event, name, pointer, violations, false);
-                if (value != null) {
-                    attributes.put(name, value);
-                }
-            }
+            id = text(event, "id", pointer, violations, false);
+            source = text(event, "source", pointer, violations, false);
         }
-        if (key != null && key.length() > MAX_KEY_LENGTH) {
-            violations.add(new Violation(pointer + (structured ? "/partitionkey" : "/key"),
-                    "The key is longer than " + MAX_KEY_LENGTH + " characters."));
-        }
-        boolean identified = attributes.containsKey("id");
-        attributes.putIfAbsent("id", UUID.randomUUID().toString());
-        attributes.putIfAbsent("source", defaultSource);
-        attributes.putIfAbsent("time", Instant.now().toString());
-        attributes.put("specversion", CloudEvents.SPEC_VERSION);
-        if (type != null) {
-            attributes.put("type", type);
-        }
-        byte[] data = dataBytes(event.get("data"));
-        if (data.length > maxEventBytes) {
-            throw new PayloadTooLargeException("The event" + at(pointer) + " has " + data.length
+        builder.id(id).source(source == null ? defaultSource : source).key(key)
+                .subject(text(event, "subject", pointer, violations, false))
+                .dataschema(text(event, "dataschema", pointer, violations, false))
+                .time(time(text(event, "time", pointer, violations, false), pointer, violations));
+        JsonNode data = event.get("data");
+        int size = dataBytes(data).length;
+        if (size > maxEventBytes) {
+            throw new PayloadTooLargeException("The event" + at(pointer) + " has " + size
                     + " bytes of data; the limit is " + maxEventBytes + ".");
         }
-        return new OutgoingEvent(type, key, data, attributes, identified);
+        return new OutgoingEvent(builder.data(data).build(), id != null);
+    }
+
+    private static Instant time(String text, String pointer, List<Violation> violations) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
+        } catch (DateTimeParseException e) {
+            violations.add(new Violation(pointer + "/time", "time must be an RFC 3339 timestamp such as "
+                    + "2026-11-25T10:15:30Z."));
+            return null;
+        }
     }
 
     private byte[] dataBytes(JsonNode data) {
@@ -167,22 +188,6 @@ final class EventParser {
             return json.writeValueAsBytes(data);
         } catch (JsonProcessingException e) {
             throw InvalidEventException.malformed("The event data could not be written as JSON.");
-        }
-    }
-
-    private static void checkType(String type, String pointer, List<Violation> violations) {
-        if (type == null) {
-            return;
-        }
-        if (type.isBlank() || type.length() > MAX_TYPE_LENGTH) {
-            violations.add(new Violation(pointer + "/type", "type must have 1 to " + MAX_TYPE_LENGTH
-                    + " characters."));
-        } else if (type.chars().anyMatch(Character::isISOControl)) {
-            violations.add(new Violation(pointer + "/type", "type must not contain control characters "
-                    + "(line breaks cannot be carried in an SSE event name)."));
-        } else if (type.startsWith("streamgate.")) {
-            violations.add(new Violation(pointer + "/type", "Types starting with 'streamgate.' are reserved for "
-                    + "control events."));
         }
     }
 
@@ -202,7 +207,4 @@ final class EventParser {
         return node.asText();
     }
 
-    private static String orElse(String value, String fallback) {
-        return value == null ? fallback : value;
-    }
 }

@@ -1,12 +1,12 @@
 package io.streamgate.publish;
 
 import io.streamgate.config.StreamDefinition;
-import io.streamgate.event.CloudEvents;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamgate.producer.CloudEventsKafka;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Position;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Writes events to a stream's publish topic in CloudEvents binary mode through the shared idempotent producer
@@ -35,9 +34,12 @@ final class EventPublisher {
     private final LogOffsets offsets;
     private final Duration timeout;
 
-    EventPublisher(LogOffsets offsets, Duration timeout) {
+    private final ObjectMapper json;
+
+    EventPublisher(LogOffsets offsets, Duration timeout, ObjectMapper json) {
         this.offsets = offsets;
         this.timeout = timeout;
+        this.json = json;
     }
 
     /** Sends through {@code producer} (the shared one, or a transactional one with a transaction open). */
@@ -45,12 +47,7 @@ final class EventPublisher {
         String topic = stream.publishTopic();
         List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
         for (OutgoingEvent event : events) {
-            RecordHeaders headers = new RecordHeaders();
-            event.attributes().forEach((name, value) ->
-                    headers.add(CloudEvents.HEADER_PREFIX + name, value.getBytes(StandardCharsets.UTF_8)));
-            headers.add(CloudEvents.CONTENT_TYPE_HEADER, "application/json".getBytes(StandardCharsets.UTF_8));
-            byte[] key = event.key() == null ? null : event.key().getBytes(StandardCharsets.UTF_8);
-            sends.add(send(producer, new ProducerRecord<>(topic, null, key, event.data(), headers)));
+            sends.add(send(producer, CloudEventsKafka.toRecord(topic, event.event(), json)));
         }
         List<RecordMetadata> written = new ArrayList<>(sends.size());
         for (Future<RecordMetadata> send : sends) {

@@ -16,6 +16,8 @@ import io.streamgate.config.StreamDefinition;
 import io.streamgate.idempotency.Idempotency;
 import io.streamgate.idempotency.StoredResponse;
 import io.streamgate.kafka.LogOffsets;
+import io.streamgate.producer.DomainEvent;
+import io.streamgate.producer.EventValidator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,14 +50,17 @@ public final class PublishEndpoint implements Handler {
     private final EventPublisher publisher;
     private final Producer<byte[], byte[]> producer;
     private final Idempotency idempotency;
+    private final EventValidator validator;
     private final PublishSettings settings;
     private final ObjectMapper json;
 
     public PublishEndpoint(StreamCatalog catalog, Producer<byte[], byte[]> producer, Idempotency idempotency,
-                           LogOffsets offsets, Duration timeout, PublishSettings settings, ObjectMapper json) {
+                           EventValidator validator, LogOffsets offsets, Duration timeout, PublishSettings settings,
+                           ObjectMapper json) {
         this.catalog = catalog;
         this.parser = new EventParser(json, settings.defaultSource(), settings.maxEventBytes());
-        this.publisher = new EventPublisher(offsets, timeout);
+        this.publisher = new EventPublisher(offsets, timeout, json);
+        this.validator = validator;
         this.producer = producer;
         this.idempotency = idempotency;
         this.settings = settings;
@@ -75,7 +80,8 @@ public final class PublishEndpoint implements Handler {
         Optional<String> explicitKey = req.headers().first(IDEMPOTENCY_KEY).map(Idempotency::parseKey);
         long limit = batch ? settings.maxBatchBytes() : settings.maxEventBytes() + 64L * 1024;
         byte[] body = read(req.content().inputStream(), limit);
-        List<OutgoingEvent> events = batch ? parser.batch(body) : List.of(parser.single(body));
+        EventValidator rules = validator.with(stream.unknownTypes());
+        List<OutgoingEvent> events = batch ? parser.batch(body, rules) : List.of(parser.single(body, rules));
         if (events.size() > settings.maxBatchEvents()) {
             throw new PayloadTooLargeException("The batch has " + events.size() + " events; the limit is "
                     + settings.maxBatchEvents() + ".");
@@ -102,11 +108,11 @@ public final class PublishEndpoint implements Handler {
             return Optional.empty();
         }
         if (events.size() == 1) {
-            var attributes = events.getFirst().attributes();
-            return Optional.of("ce:" + attributes.get("source") + " " + attributes.get("id"));
+            DomainEvent event = events.getFirst().event();
+            return Optional.of("ce:" + event.source() + " " + event.id());
         }
         MessageDigest digest = sha256();
-        events.forEach(e -> digest.update((e.attributes().get("source") + " " + e.attributes().get("id") + "\n")
+        events.forEach(e -> digest.update((e.event().source() + " " + e.event().id() + "\n")
                 .getBytes(StandardCharsets.UTF_8)));
         return Optional.of("ce-batch:" + HexFormat.of().formatHex(digest.digest()));
     }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * evict the oldest records and move the base, and a resume inside the tail gets exactly what it missed.
  */
 class StreamLogAndSubscriberTest {
-    private static final StreamDefinition STREAM = new StreamDefinition("s", List.of("t"), "", 2, true);
+    private static final StreamDefinition STREAM = new StreamDefinition("s", List.of("t"), "", 2, true,
+            StreamDefinition.Payload.DATA, io.streamgate.producer.UnknownTypes.ACCEPT);
     private static final FanoutSettings BOUNDS = new FanoutSettings(1_000, 64L << 20, 0, Duration.ofMinutes(1), 1,
             100, 1_000_000, 1 << 20, Duration.ofSeconds(10));
     private static final SseSettings SSE = new SseSettings(Duration.ofMinutes(5), Duration.ofSeconds(3));
