@@ -111,7 +111,7 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
         // twice the request timeout, checked every 10 s) must be over by then.
         Duration least = requestTimeout.multipliedBy(2).plusSeconds(15);
         if (pending.compareTo(least) < 0) {
-            r.problem(base + ".pendingTimeout", pending, "must be at least 2 x streamgate.kafka.requestTimeout"
+            r.problem(base + ".pendingTimeout", pending.toSeconds() + "s", "must be at least 2 x streamgate.kafka.requestTimeout"
                     + " + 15s (" + least.toSeconds() + "s), so an abandoned publish is aborted before its key is"
                     + " taken over");
         }

@@ -180,6 +180,49 @@ class SettingsTest {
     }
 
     @Test
+    void readsPayloadAndUnknownTypesPerStreamWithDefaults() {
+        Settings settings = Settings.fromYaml("""
+                streamgate:
+                  streamDefaults: {unknownTypes: reject}
+                  streams:
+                    a: {topics: [a], payload: envelope}
+                    b: {topics: [b], unknownTypes: accept}
+                """, NO_ENV);
+
+        StreamDefinition a = settings.stream("a").orElseThrow();
+        StreamDefinition b = settings.stream("b").orElseThrow();
+        assertEquals(StreamDefinition.Payload.ENVELOPE, a.payload());
+        assertEquals(io.streamgate.producer.UnknownTypes.REJECT, a.unknownTypes());
+        assertEquals(StreamDefinition.Payload.DATA, b.payload());
+        assertEquals(io.streamgate.producer.UnknownTypes.ACCEPT, b.unknownTypes());
+    }
+
+    @Test
+    void refusesAnUnknownPayloadModeListingTheChoices() {
+        ConfigException e = refused("streamgate: {streams: {orders: {topics: [o], payload: everything}}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.streams.orders.payload"), "everything",
+                "must be one of [data, envelope]");
+    }
+
+    @Test
+    void refusesAnIdempotencyPendingTimeoutShorterThanAnAbandonedTransactionLasts() {
+        ConfigException e = refused("streamgate: {kafka: {requestTimeout: 20s}, "
+                + "publish: {idempotency: {pendingTimeout: 40s}}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.publish.idempotency.pendingTimeout"), "40s",
+                "at least 2 x streamgate.kafka.requestTimeout + 15s (55s)");
+    }
+
+    @Test
+    void refusesASchemaDirectoryThatDoesNotExist() {
+        ConfigException e = refused("streamgate: {schemas: {directory: /no/such/dir}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.schemas.directory"), "/no/such/dir",
+                "must name an existing directory");
+    }
+
+    @Test
     void reportsEveryProblemInOneException() {
         ConfigException e = refused("""
                 streamgate:

@@ -86,6 +86,33 @@ class PublishTest {
     }
 
     @Test
+    void aStructuredEventRoundTripsThroughKafkaHeaders() throws Exception {
+        JsonNode written = publish("{\"specversion\":\"1.0\",\"id\":\"rt-1\",\"source\":\"/orders\","
+                + "\"type\":\"order.placed\",\"subject\":\"o-9\",\"time\":\"2026-11-25T10:15:30.5Z\","
+                + "\"dataschema\":\"urn:example:order:v1\",\"traceparent\":\"00-4bf92f-00f067-01\","
+                + "\"partitionkey\":\"o-9\",\"datacontenttype\":\"application/json\",\"data\":{\"total\":12.5}}");
+        var record = TestTopics.readAll(topic).stream()
+                .filter(r -> r.offset() == written.get("offset").asLong()
+                        && r.partition() == written.get("partition").asInt())
+                .findFirst().orElseThrow();
+        var bytes = new org.apache.kafka.clients.consumer.ConsumerRecord<>(record.topic(), record.partition(),
+                record.offset(), record.timestamp(), record.timestampType(), -1, -1,
+                record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                record.value().getBytes(java.nio.charset.StandardCharsets.UTF_8), record.headers(),
+                java.util.Optional.<Integer>empty());
+        var event = io.streamgate.producer.CloudEventsKafka.fromRecord(bytes, JSON).orElseThrow();
+        assertThat(event.id()).isEqualTo("rt-1");
+        assertThat(event.source()).isEqualTo("/orders");
+        assertThat(event.type()).isEqualTo("order.placed");
+        assertThat(event.subject()).isEqualTo("o-9");
+        assertThat(event.time()).isEqualTo(java.time.Instant.parse("2026-11-25T10:15:30.5Z"));
+        assertThat(event.dataschema()).isEqualTo("urn:example:order:v1");
+        assertThat(event.extensions()).containsExactly(Map.entry("traceparent", "00-4bf92f-00f067-01"));
+        assertThat(event.key()).isEqualTo("o-9");
+        assertThat(event.data()).isEqualTo(JSON.readTree("{\"total\":12.5}"));
+    }
+
+    @Test
     void aBatchIsWrittenInOrderAndAnswersOneIdPerEvent() throws Exception {
         String ndjson = """
                 {"type":"job.step","key":"job-1","data":{"step":1}}

@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * The event rules shared by Streamgate's publish API and {@link EventProducer}: CloudEvents attribute rules, then
- * the {@code data} against the type's JSON Schema — the version named by {@code dataschema}, else the latest.
+ * the {@code data} against the type's JSON Schema — the version named by {@code dataschema}, else the latest. A
+ * type without any schema here is accepted unchecked (its {@code dataschema} may point elsewhere) or refused, per
+ * {@link UnknownTypes}.
  * Every violation is reported, each with a JSON pointer into the event's structured form ({@code /type},
  * {@code /data/level}). Immutable and thread-safe.
  */
@@ -68,7 +70,8 @@ public final class EventValidator {
 
     private void checkData(DomainEvent event, List<Violation> violations) {
         Optional<EventSchema> schema;
-        if (event.dataschema() != null) {
+        boolean knownType = schemas.latest(event.type()).isPresent();
+        if (event.dataschema() != null && (knownType || unknownTypes == UnknownTypes.REJECT)) {
             schema = schemas.byId(event.dataschema());
             if (schema.isEmpty() || !schema.get().type().equals(event.type())) {
                 violations.add(new Violation("/dataschema", "'" + event.dataschema() + "' is not a known schema of "
