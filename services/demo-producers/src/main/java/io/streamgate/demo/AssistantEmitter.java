@@ -1,15 +1,17 @@
 package io.streamgate.demo;
 
+import io.streamgate.producer.DomainEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
  * Streams assistant replies token by token to {@code demo.assistant}, the way an LLM answer arrives: every ~15 s
- * a reply ({@code reply-0001}, ...; also the record key, so its tokens stay in order on one partition) takes one
- * of a few canned answers, split by {@link WordTokens}.
+ * a reply ({@code reply-0001}, ...; also the record key, so its tokens stay in order on one partition, and each
+ * event's {@code subject}) takes one of a few canned answers, split by {@link WordTokens}.
  *
  * <p>Events: one {@code assistant.token} {replyId, index, token} every 80 ms, {@code index} counting from 0;
  * then, as the reply's last event, {@code assistant.done} {replyId, tokens, finishReason: "stop"} where
@@ -47,15 +49,18 @@ final class AssistantEmitter implements Emitter {
 
     private final EventSender sender;
     private final RandomGenerator random;
+    private final LongSupplier nanoTime;
     private long replies;
     private String replyId;          // null between replies
     private List<String> tokens = List.of();
     private int next;
     private long lastStartNanos;
 
-    AssistantEmitter(EventSender sender, RandomGenerator random) {
+    /** @param nanoTime a monotonic clock in nanoseconds, {@link System#nanoTime()} in production */
+    AssistantEmitter(EventSender sender, RandomGenerator random, LongSupplier nanoTime) {
         this.sender = sender;
         this.random = random;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -70,8 +75,8 @@ final class AssistantEmitter implements Emitter {
     }
 
     /** Every 80 ms: the next token, or the closing event, or (when idle long enough) the start of a reply. */
-    private void tick() {
-        long now = System.nanoTime();
+    void tick() {
+        long now = nanoTime.getAsLong();
         if (replyId == null) {
             if (replies > 0 && now - lastStartNanos < PERIOD.toNanos()) {
                 return;
@@ -90,7 +95,8 @@ final class AssistantEmitter implements Emitter {
         }
     }
 
-    private void emit(String type, Object data) {
-        sender.send(CloudEventRecords.of(TOPIC, replyId, type, SOURCE, data));
+    private void emit(String type, Record data) {
+        DomainEvent event = DemoEvents.builder(type, SOURCE, data).key(replyId).subject(replyId).build();
+        sender.send(TOPIC, event);
     }
 }

@@ -1,24 +1,27 @@
 package io.streamgate.demo;
 
+import io.streamgate.producer.EventProducer;
+import io.streamgate.producer.EventValidator;
+import io.streamgate.producer.UnknownTypes;
+import io.streamgate.schemas.EventSchemas;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The demo producer process: writes realistic domain events as binary-mode CloudEvents to {@code demo.metrics},
- * {@code demo.notifications}, {@code demo.deploys} and {@code demo.assistant} until SIGTERM or SIGINT.
+ * The demo producer process: writes realistic domain events to {@code demo.metrics}, {@code demo.notifications},
+ * {@code demo.deploys} and {@code demo.assistant} until SIGTERM or SIGINT, through the producer library's
+ * {@link EventProducer}: every event is checked against its schema in {@code schemas/} (types without one are
+ * refused) and written as a binary-mode CloudEvent, exactly as a domain service would write it.
  *
  * <p>Kafka is taken from {@code STREAMGATE_KAFKA_BOOTSTRAP} (default {@code localhost:9092}) and need not be up
  * yet: the producer retries, failed sends are logged at most once a minute, and the emitters keep going. On
@@ -33,10 +36,10 @@ public final class DemoProducers implements AutoCloseable {
     private static final Duration SCHEDULER_STOP_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-    private final Producer<byte[], byte[]> producer;
+    private final EventProducer producer;
     private final List<ScheduledExecutorService> schedulers = new ArrayList<>();
 
-    private DemoProducers(Producer<byte[], byte[]> producer) {
+    private DemoProducers(EventProducer producer) {
         this.producer = producer;
     }
 
@@ -44,8 +47,8 @@ public final class DemoProducers implements AutoCloseable {
         QuietKafkaLogging.apply();
         String bootstrap = bootstrapServers(System.getenv(BOOTSTRAP_ENV));
         BootstrapDns.awaitResolvable(bootstrap);
-        DemoProducers demo = new DemoProducers(new KafkaProducer<>(producerConfig(bootstrap),
-                new ByteArraySerializer(), new ByteArraySerializer()));
+        EventValidator validator = new EventValidator(EventSchemas.builtIn(), UnknownTypes.REJECT);
+        DemoProducers demo = new DemoProducers(EventProducer.create(producerConfig(bootstrap), validator));
         List<String> topics = demo.start(bootstrap, hostName());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("demo-shutdown").unstarted(() -> {
@@ -63,8 +66,8 @@ public final class DemoProducers implements AutoCloseable {
         List<Emitter> emitters = List.of(
                 new MetricsEmitter(sender, host),
                 new NotificationEmitter(sender, RandomGenerator.getDefault()),
-                new DeployEmitter(sender, RandomGenerator.getDefault()),
-                new AssistantEmitter(sender, RandomGenerator.getDefault()));
+                new DeployEmitter(sender, RandomGenerator.getDefault(), System::nanoTime),
+                new AssistantEmitter(sender, RandomGenerator.getDefault(), System::nanoTime));
         List<String> topics = new ArrayList<>();
         for (Emitter emitter : emitters) {
             // One thread per emitter: a send blocked on missing metadata then delays only that emitter.
@@ -103,17 +106,18 @@ public final class DemoProducers implements AutoCloseable {
         return fromEnv == null || fromEnv.isBlank() ? DEFAULT_BOOTSTRAP : fromEnv.strip();
     }
 
-    static Properties producerConfig(String bootstrap) {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "streamgate-demo-producers");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        // send() blocks while topic metadata is unknown (broker not up yet). The default 60 s would freeze an
-        // emitter for a minute per record; 10 s still covers a broker that starts a few seconds late.
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        return config;
+    /**
+     * The Kafka client settings; {@link EventProducer#create} adds {@code enable.idempotence=true},
+     * {@code acks=all} and the byte-array serialisers itself.
+     */
+    static Map<String, Object> producerConfig(String bootstrap) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.CLIENT_ID_CONFIG, "streamgate-demo-producers",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                // send() blocks while topic metadata is unknown (broker not up yet). The default 60 s would freeze
+                // an emitter for a minute per record; 10 s still covers a broker that starts a few seconds late.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     }
 
     /** The key of the metrics stream; falls back to the environment when the name does not resolve. */

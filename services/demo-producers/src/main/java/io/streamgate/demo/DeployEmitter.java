@@ -1,14 +1,17 @@
 package io.streamgate.demo;
 
+import io.streamgate.producer.DomainEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
  * Simulates a deploy pipeline on {@code demo.deploys}: a new deploy starts every ~20 s, keyed by its deploy id
- * ({@code deploy-0001}, ...), so all events of one deploy stay in order on one partition.
+ * ({@code deploy-0001}, ...), so all events of one deploy stay in order on one partition; the deploy id is also
+ * each event's {@code subject}.
  *
  * <p>Events, in order: {@code deploy.started} {deployId, service, version}; then {@code deploy.progress}
  * {deployId, stage, percent} a few times per stage, about one per second, through the stages {@code build},
@@ -16,7 +19,7 @@ import java.util.random.RandomGenerator;
  * {@code deploy.finished} {deployId, status, durationMs}, {@code status} being {@code succeeded} or, for about
  * one deploy in ten, {@code failed} part-way through a stage.
  *
- * <p>Driven by a one-second tick rather than sleeps: each tick advances the pipeline by one step.
+ * <p>Driven by a one-second tick rather than sleeps: each {@link #tick()} advances the pipeline by one step.
  */
 final class DeployEmitter implements Emitter {
     static final String TOPIC = "demo.deploys";
@@ -57,13 +60,16 @@ final class DeployEmitter implements Emitter {
 
     private final EventSender sender;
     private final RandomGenerator random;
+    private final LongSupplier nanoTime;
     private long deploys;
     private Run current;
     private long lastStartNanos;
 
-    DeployEmitter(EventSender sender, RandomGenerator random) {
+    /** @param nanoTime a monotonic clock in nanoseconds, {@link System#nanoTime()} in production */
+    DeployEmitter(EventSender sender, RandomGenerator random, LongSupplier nanoTime) {
         this.sender = sender;
         this.random = random;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -76,8 +82,9 @@ final class DeployEmitter implements Emitter {
         scheduler.scheduleWithFixedDelay(Ticks.guarded("deploys", this::tick), 2, 1, TimeUnit.SECONDS);
     }
 
-    private void tick() {
-        long now = System.nanoTime();
+    /** One step of the deploy in flight, or the start of the next deploy once {@link #PERIOD} has passed. */
+    void tick() {
+        long now = nanoTime.getAsLong();
         if (current != null) {
             advance(current, now);
         } else if (deploys == 0 || now - lastStartNanos >= PERIOD.toNanos()) {
@@ -120,7 +127,8 @@ final class DeployEmitter implements Emitter {
         current = null;
     }
 
-    private void emit(String deployId, String type, Object data) {
-        sender.send(CloudEventRecords.of(TOPIC, deployId, type, SOURCE, data));
+    private void emit(String deployId, String type, Record data) {
+        DomainEvent event = DemoEvents.builder(type, SOURCE, data).key(deployId).subject(deployId).build();
+        sender.send(TOPIC, event);
     }
 }

@@ -1,5 +1,6 @@
 package io.streamgate.demo;
 
+import io.streamgate.producer.DomainEvent;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -12,8 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes one {@code metrics.sample} event per second to {@code demo.metrics}, keyed by host name, with real
- * figures of this JVM and its OS read from {@code java.lang.management}.
+ * Writes one {@code metrics.sample} event per second to {@code demo.metrics}, keyed by host name (also the
+ * event's {@code subject}), with real figures of this JVM and its OS read from {@code java.lang.management}.
  *
  * <p>Data: {@code host}, {@code seq} (1, 2, 3, ... per process), {@code heapUsedBytes}, {@code heapMaxBytes} (-1
  * when undefined), {@code nonHeapUsedBytes}, {@code threadCount}, {@code processCpuLoad} and
@@ -57,8 +58,10 @@ final class MetricsEmitter implements Emitter {
         scheduler.scheduleWithFixedDelay(Ticks.guarded("metrics", this::tick), 0, 1, TimeUnit.SECONDS);
     }
 
-    private void tick() {
-        sender.send(CloudEventRecords.of(TOPIC, host, TYPE, SOURCE, sample()));
+    /** Sends one sample. */
+    void tick() {
+        DomainEvent event = DemoEvents.builder(TYPE, SOURCE, sample()).key(host).subject(host).build();
+        sender.send(TOPIC, event);
     }
 
     Sample sample() {

@@ -1,5 +1,6 @@
 package io.streamgate.demo;
 
+import io.streamgate.producer.DomainEvent;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +9,7 @@ import java.util.random.RandomGenerator;
 /**
  * Writes one {@code notification.created} event every 3 s to {@code demo.notifications}, for a random user among
  * {@code alice}, {@code bob} and {@code carol}; the record key is the user id, so one user's notifications stay
- * in order on one partition.
+ * in order on one partition, and the user id is also the event's {@code subject}.
  *
  * <p>Data: {@code id} ({@code notif-000001}, ...), {@code user}, {@code title}, {@code body}, {@code severity}
  * ({@code info}, {@code warning} or {@code critical}), {@code seq} (1, 2, 3, ... per process).
@@ -62,9 +63,12 @@ final class NotificationEmitter implements Emitter {
         scheduler.scheduleWithFixedDelay(Ticks.guarded("notifications", this::tick), 1, 3, TimeUnit.SECONDS);
     }
 
-    private void tick() {
+    /** Sends the next notification. */
+    void tick() {
         Notification notification = next();
-        sender.send(CloudEventRecords.of(TOPIC, notification.user(), TYPE, SOURCE, notification));
+        DomainEvent event = DemoEvents.builder(TYPE, SOURCE, notification)
+                .key(notification.user()).subject(notification.user()).build();
+        sender.send(TOPIC, event);
     }
 
     Notification next() {
