@@ -47,6 +47,10 @@ public final class Main {
             settings = settings.withKafka(settings.kafka().withBootstrap(broker.bootstrapServers(), true));
         }
         Streamgate streamgate = Streamgate.start(settings);
+        if (!settings.auth().enabled()) {
+            log.warn("Authentication is off (streamgate.auth.enabled): every stream is open to everyone, "
+                    + "including publishing. Turn it on for anything but local development.");
+        }
         log.info("Streamgate listening on http://localhost:{} (streams: {})", streamgate.port(),
                 settings.streams().stream().map(s -> s.name()).toList());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.streamgate.catalog.StreamCatalog;
+import io.streamgate.auth.AccessControl;
+import io.streamgate.auth.Authentication;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.config.Settings;
@@ -72,11 +74,14 @@ public final class Streamgate implements AutoCloseable {
             HttpRouting.Builder routing = HttpRouting.builder();
             EventSchemas schemas = settings.schemaDirectory().map(EventSchemas::builtInAnd)
                     .orElseGet(EventSchemas::builtIn);
+            AccessControl access = new AccessControl(settings.auth().enabled());
             Routes.register(routing,
-                    new StreamsEndpoint(catalog, offsets, fanout::knownPartitions, json),
+                    new Authentication(settings.auth()),
+                    new StreamsEndpoint(catalog, access, offsets, fanout::knownPartitions, json),
                     new SchemasEndpoint(schemas, json),
-                    new SubscribeEndpoint(catalog, offsets, fanout, json),
-                    new PublishEndpoint(catalog, kafka.producer(), idempotency,
+                    new SubscribeEndpoint(catalog, offsets, fanout, access, settings.sse(),
+                            settings.auth().expiryNotice(), json),
+                    new PublishEndpoint(catalog, access, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), json),
                     new ObserveEndpoints(kafka.admin(), fanout, registry, json),

@@ -38,6 +38,6 @@ public record Principal(String subject, Map<String, Object> claims, Optional<Ins
 
     /** The principal of a request; {@link #ANONYMOUS} when it carried no token. */
     public static Principal of(ServerRequest req) {
-        return req.context().get(Principal.class, Principal.class).orElse(ANONYMOUS);
+        return req.context().get(Principal.class).orElse(ANONYMOUS);
     }
 }

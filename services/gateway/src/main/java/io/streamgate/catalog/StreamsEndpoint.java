@@ -7,6 +7,8 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.streamgate.auth.AccessControl;
+import io.streamgate.auth.Principal;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
@@ -14,20 +16,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /streams}: name, description, topics and partition counts per topic. A topic Kafka cannot describe
+ * {@code GET /streams}: the streams the caller may read — name, description, topics and partition counts per topic. A topic Kafka cannot describe
  * right now is listed without a count rather than failing the whole list.
  */
 public final class StreamsEndpoint implements Handler {
     private final StreamCatalog catalog;
+    private final AccessControl access;
     private final LogOffsets offsets;
     private final java.util.function.Function<String, java.util.Optional<Map<String, Integer>>> known;
     private final ObjectMapper json;
 
     /** @param known partition counts the delivery engine already holds, by stream (spares Kafka a request) */
-    public StreamsEndpoint(StreamCatalog catalog, LogOffsets offsets,
+    public StreamsEndpoint(StreamCatalog catalog, AccessControl access, LogOffsets offsets,
                            java.util.function.Function<String, java.util.Optional<Map<String, Integer>>> known,
                            ObjectMapper json) {
         this.catalog = catalog;
+        this.access = access;
         this.offsets = offsets;
         this.known = known;
         this.json = json;
@@ -36,7 +40,11 @@ public final class StreamsEndpoint implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
         ArrayNode list = json.createArrayNode();
+        Principal principal = Principal.of(req);
         for (StreamDefinition stream : catalog.all()) {
+            if (!access.maySee(stream, principal)) {
+                continue;
+            }
             ObjectNode item = list.addObject();
             item.put("name", stream.name());
             item.put("description", stream.description());

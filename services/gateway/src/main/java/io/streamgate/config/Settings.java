@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * naming the key, the value and the rule.
  */
 public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings sse, PublishSettings publish,
-                       FanoutSettings fanout, Optional<Path> schemaDirectory, List<StreamDefinition> streams) {
+                       FanoutSettings fanout, Optional<Path> schemaDirectory, AuthSettings auth,
+                       List<StreamDefinition> streams) {
 
     private static final Pattern STREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -76,7 +77,9 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                                 Duration.ofMinutes(10))));
         SseSettings sse = new SseSettings(
                 r.duration("streamgate.sse.heartbeat", Duration.ofMillis(50), Duration.ofMinutes(10)),
-                r.duration("streamgate.sse.retry", Duration.ZERO, Duration.ofHours(1)));
+                r.duration("streamgate.sse.retry", Duration.ZERO, Duration.ofHours(1)),
+                r.duration("streamgate.sse.maxLifetime", Duration.ZERO, Duration.ofDays(7)),
+                r.duration("streamgate.sse.lifetimeJitter", Duration.ZERO, Duration.ofDays(1)));
         PublishSettings publish = new PublishSettings(
                 r.integer("streamgate.publish.maxEventBytes", 64, 64 * 1024 * 1024),
                 r.integer("streamgate.publish.maxBatchBytes", 64, 256 * 1024 * 1024),
@@ -97,7 +100,56 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
         Optional<Path> schemaDirectory = schemas.isEmpty() ? Optional.empty() : Optional.of(Path.of(schemas));
         schemaDirectory.filter(dir -> !java.nio.file.Files.isDirectory(dir)).ifPresent(dir ->
                 r.problem("streamgate.schemas.directory", schemas, "must name an existing directory"));
-        return new Settings(server, kafka, sse, publish, fanout, schemaDirectory, streams(r));
+        return new Settings(server, kafka, sse, publish, fanout, schemaDirectory, auth(r), streams(r));
+    }
+
+    private static AuthSettings auth(ConfigReader r) {
+        String base = "streamgate.auth";
+        boolean enabled = r.bool(base + ".enabled");
+        Optional<String> jwksUrl = optional(r, base + ".jwksUrl");
+        jwksUrl.filter(url -> !url.startsWith("https://") && !url.startsWith("http://")).ifPresent(url ->
+                r.problem(base + ".jwksUrl", url, "must be an http(s) URL"));
+        Optional<Path> jwksFile = optional(r, base + ".jwksFile").map(Path::of);
+        jwksFile.filter(file -> !java.nio.file.Files.isReadable(file)).ifPresent(file ->
+                r.problem(base + ".jwksFile", file, "must name a readable JWKS file"));
+        Optional<String> secret = optional(r, base + ".hs256Secret");
+        if (secret.isPresent() && secret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            // Never echo a secret, not even a bad one.
+            r.problem(base + ".hs256Secret", "***", "must be at least 32 bytes (HS256 needs a 256-bit key)");
+        }
+        if (enabled && jwksUrl.isEmpty() && jwksFile.isEmpty() && secret.isEmpty()) {
+            r.problem(base + ".enabled", true, "needs verification keys: set streamgate.auth.jwksUrl, "
+                    + "streamgate.auth.jwksFile or streamgate.auth.hs256Secret");
+        }
+        return new AuthSettings(enabled, optional(r, base + ".issuer"), optional(r, base + ".audience"), jwksUrl,
+                jwksFile, secret, r.duration(base + ".clockSkew", Duration.ZERO, Duration.ofMinutes(10)),
+                optional(r, base + ".cookie"), r.bool(base + ".queryParameter"),
+                r.duration(base + ".expiryNotice", Duration.ZERO, Duration.ofHours(1)));
+    }
+
+    private static Optional<String> optional(ConfigReader r, String key) {
+        String value = r.string(key).trim();
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static StreamAccess access(ConfigReader r, String base, StreamAccess defaults) {
+        AccessRule subscribe = r.node(base + ".subscribe") == null ? defaults.subscribe()
+                : rule(r, base + ".subscribe", defaults.subscribe());
+        AccessRule publish = r.node(base + ".publish") == null ? defaults.publish()
+                : rule(r, base + ".publish", defaults.publish());
+        Optional<String> keyClaim = r.node(base + ".keyClaim") == null ? defaults.keyClaim()
+                : optional(r, base + ".keyClaim");
+        return new StreamAccess(subscribe, publish, keyClaim);
+    }
+
+    private static AccessRule rule(ConfigReader r, String key, AccessRule fallback) {
+        String text = r.string(key);
+        AccessRule rule = AccessRule.parse(text);
+        if (rule == null) {
+            r.problem(key, text, "must be public, authenticated, or <claim>=<value> such as scope=orders:read");
+            return fallback;
+        }
+        return rule;
     }
 
     private static IdempotencySettings idempotency(ConfigReader r, Duration requestTimeout) {
@@ -138,6 +190,8 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 StreamDefinition.Payload.class, StreamDefinition.Payload.DATA);
         UnknownTypes defaultUnknown = choice(r, "streamgate.streamDefaults.unknownTypes", UnknownTypes.class,
                 UnknownTypes.ACCEPT);
+        StreamAccess defaultAccess = access(r, "streamgate.streamDefaults.access",
+                new StreamAccess(new AccessRule.Authenticated(), new AccessRule.Authenticated(), Optional.empty()));
         for (String name : r.keys("streamgate.streams")) {
             String base = "streamgate.streams." + name;
             if (!STREAM_NAME.matcher(name).matches()) {
@@ -165,15 +219,17 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                     : choice(r, base + ".payload", StreamDefinition.Payload.class, defaultPayload);
             UnknownTypes unknownTypes = r.node(base + ".unknownTypes") == null ? defaultUnknown
                     : choice(r, base + ".unknownTypes", UnknownTypes.class, defaultUnknown);
+            StreamAccess access = r.node(base + ".access") == null ? defaultAccess
+                    : access(r, base + ".access", defaultAccess);
             streams.add(new StreamDefinition(name, topics, description, partitions, alwaysOn, payload,
-                    unknownTypes));
+                    unknownTypes, access));
         }
         return streams;
     }
 
     /** The same settings with other Kafka settings (used once the embedded broker is up). */
     public Settings withKafka(KafkaSettings other) {
-        return new Settings(server, other, sse, publish, fanout, schemaDirectory, streams);
+        return new Settings(server, other, sse, publish, fanout, schemaDirectory, auth, streams);
     }
 
     /** One of an enum's constants, written in lower case; {@code fallback} after reporting anything else. */

@@ -2,6 +2,10 @@ package io.streamgate.config;
 
 import java.time.Duration;
 
-/** Stream framing: the idle heartbeat interval and the reconnection delay advertised in {@code retry:}. */
-public record SseSettings(Duration heartbeat, Duration retry) {
+/**
+ * Stream framing: the idle heartbeat interval, the reconnection delay advertised in {@code retry:}, and the longest
+ * a connection lives ({@code maxLifetime}, zero for no limit) shortened by a random part of {@code lifetimeJitter}
+ * so that reconnections spread out (and rebalance across instances).
+ */
+public record SseSettings(Duration heartbeat, Duration retry, Duration maxLifetime, Duration lifetimeJitter) {
 }

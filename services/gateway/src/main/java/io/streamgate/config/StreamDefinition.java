@@ -8,12 +8,17 @@ import java.util.List;
  * positions in event ids; publishing writes to the first topic. {@code partitions} is used only when Streamgate
  * creates a missing topic. An {@code alwaysOn} stream is consumed and its tail kept warm from start-up on; any other
  * is consumed while it has subscribers (and an idle grace period after). {@code payload} chooses what an SSE event's
- * data holds; {@code unknownTypes} whether publishing accepts event types that have no schema.
+ * data holds; {@code unknownTypes} whether publishing accepts event types that have no schema; {@code access} who
+ * may subscribe and publish.
  */
 public record StreamDefinition(String name, List<String> topics, String description, int partitions,
-                               boolean alwaysOn, Payload payload, UnknownTypes unknownTypes) {
+                               boolean alwaysOn, Payload payload, UnknownTypes unknownTypes, StreamAccess access) {
     /** The SSE data of an event: the CloudEvents {@code data} alone, or the whole structured envelope. */
     public enum Payload { DATA, ENVELOPE }
+
+    /** Open to everyone: for tests and tools that do not exercise access rules. */
+    public static final StreamAccess OPEN = new StreamAccess(new AccessRule.Public(), new AccessRule.Public(),
+            java.util.Optional.empty());
 
     public StreamDefinition {
         topics = List.copyOf(topics);

@@ -10,6 +10,7 @@ import io.streamgate.resume.Gap;
 import io.streamgate.resume.Position;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
+import io.streamgate.subscribe.StreamEnd;
 import io.streamgate.subscribe.SubscribeRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,6 +54,8 @@ final class Subscriber {
     private final List<byte[]> batch = new java.util.ArrayList<>();
     private volatile boolean stopped;
     private volatile Thread thread;
+    private long noticeAt = Long.MAX_VALUE;
+    private long endAt = Long.MAX_VALUE;
 
     Subscriber(StreamLog log, SubscribeRequest request, SseConnection connection, SseSettings sse,
                FanoutSettings bounds, CatchUpReaders catchUp, FanoutMetrics.StreamMeters meters) {
@@ -84,6 +87,7 @@ final class Subscriber {
     String run(Position start, List<Gap> gaps) {
         thread = Thread.currentThread();
         own = new Cursor(stream, start);
+        scheduleEnd(request.end());
         connection.write(SseFrames.retry(sse.retry()));
         if (gaps.isEmpty()) {
             connection.write(SseFrames.idOnly(own.id()));
@@ -96,10 +100,12 @@ final class Subscriber {
             while (!stopped) {
                 String ended = live ? liveStep() : mergeStep(first);
                 first = false;
+                if (ended == null) {
+                    ended = idleDuties();
+                }
                 if (ended != null) {
                     return ended;
                 }
-                heartbeatIfIdle();
             }
             return "stopped";
         } catch (InterruptedException e) {
@@ -110,7 +116,7 @@ final class Subscriber {
     // ---- live: shared frames -------------------------------------------------------------------------------
 
     private String liveStep() throws InterruptedException {
-        if (log.lastSeq() <= seq && !log.awaitAfter(seq, nanosToHeartbeat())) {
+        if (log.lastSeq() <= seq && !log.awaitAfter(seq, nanosToWake())) {
             return null;
         }
         batch.clear();
@@ -217,8 +223,11 @@ final class Subscriber {
             }
             if (at >= log.lastSeq()) {
                 events = flushPending(pending, events);
-                if (!log.awaitAfter(at, nanosToHeartbeat())) {
-                    heartbeatIfIdle();
+                if (!log.awaitAfter(at, nanosToWake())) {
+                    String ended = idleDuties();
+                    if (ended != null) {
+                        return ended;
+                    }
                 }
                 continue;
             }
@@ -350,6 +359,48 @@ final class Subscriber {
             idPending = false;
         }
         connection.flush();
+    }
+
+    /** Heartbeat when idle; the token notice and the end when their time has come. @return why it ended */
+    private String idleDuties() {
+        long now = System.nanoTime();
+        if (now - noticeAt >= 0) {
+            noticeAt = Long.MAX_VALUE;
+            connection.write(SseFrames.event(currentId(), StreamEnd.NOTICE_TYPE,
+                    StreamEnd.noticeJson(request.end())));
+            connection.flush();
+        }
+        if (now - endAt >= 0) {
+            connection.write(SseFrames.event(currentId(), StreamEnd.RECONNECT_TYPE,
+                    StreamEnd.reconnectJson(request.end(), sse.retry())));
+            connection.flush();
+            return request.end().reason();
+        }
+        heartbeatIfIdle();
+        return null;
+    }
+
+    /** Converts the wall-clock end into nanoTime deadlines (Long.MAX_VALUE: never). */
+    private void scheduleEnd(StreamEnd end) {
+        if (end.endAt().equals(java.time.Instant.MAX)) {
+            return;
+        }
+        long base = System.nanoTime();
+        java.time.Instant now = java.time.Instant.now();
+        endAt = base + Math.max(0, java.time.Duration.between(now, end.endAt()).toNanos());
+        if (!end.noticeAt().equals(java.time.Instant.MAX)) {
+            noticeAt = base + Math.max(0, java.time.Duration.between(now, end.noticeAt()).toNanos());
+        }
+    }
+
+    private long nanosToWake() {
+        long now = System.nanoTime();
+        long next = Math.min(nanosToHeartbeat(), Math.min(saturatingUntil(noticeAt, now), saturatingUntil(endAt, now)));
+        return Math.max(0, next);
+    }
+
+    private static long saturatingUntil(long deadline, long now) {
+        return deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now;
     }
 
     private long nanosToHeartbeat() {

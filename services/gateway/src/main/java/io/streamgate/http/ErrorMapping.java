@@ -7,6 +7,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.streamgate.auth.AccessDeniedException;
+import io.streamgate.auth.AuthenticationException;
 import io.streamgate.catalog.SchemaNotFoundException;
 import io.streamgate.catalog.StreamNotFoundException;
 import io.streamgate.idempotency.IdempotencyConflictException;
@@ -46,6 +48,14 @@ final class ErrorMapping {
         routing.error(InvalidSubscriptionException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.BAD_REQUEST_400, "invalid-parameter", "Invalid subscription parameter",
                         e.getMessage()).with(body -> body.put("parameter", e.parameter()))));
+        routing.error(AuthenticationException.class, (req, res, e) -> {
+            res.header(HeaderNames.WWW_AUTHENTICATE, e.tokenPresented()
+                    ? "Bearer error=\"invalid_token\"" : "Bearer");
+            send(req, res, Problem.of(Status.UNAUTHORIZED_401, e.tokenPresented() ? "invalid-token"
+                    : "unauthenticated", "Unauthorized", e.getMessage()));
+        });
+        routing.error(AccessDeniedException.class, (req, res, e) -> send(req, res,
+                Problem.of(Status.FORBIDDEN_403, "forbidden", "Forbidden", e.getMessage())));
         routing.error(StreamNotFoundException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.NOT_FOUND_404, "unknown-stream", "Unknown stream", e.getMessage())));
         routing.error(SchemaNotFoundException.class, (req, res, e) -> send(req, res,

@@ -3,6 +3,7 @@ package io.streamgate.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.streamgate.auth.Authentication;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.observe.ObserveEndpoints;
@@ -14,10 +15,11 @@ public final class Routes {
     private Routes() {
     }
 
-    public static void register(HttpRouting.Builder routing, StreamsEndpoint streams, SchemasEndpoint schemas,
-                                SubscribeEndpoint subscribe, PublishEndpoint publish, ObserveEndpoints observe,
-                                ObjectMapper json) {
+    public static void register(HttpRouting.Builder routing, Authentication authentication, StreamsEndpoint streams,
+                                SchemasEndpoint schemas, SubscribeEndpoint subscribe, PublishEndpoint publish,
+                                ObserveEndpoints observe, ObjectMapper json) {
         new ErrorMapping(json).register(routing);
+        routing.addFilter(authentication);
         observe.register(routing);
         schemas.register(routing);
         routing.get("/streams", streams)

@@ -10,6 +10,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.streamgate.auth.AccessControl;
+import io.streamgate.auth.Principal;
 import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.config.PublishSettings;
 import io.streamgate.config.StreamDefinition;
@@ -46,6 +48,7 @@ public final class PublishEndpoint implements Handler {
     private static final HeaderName REPLAYED = HeaderNames.create("Idempotent-Replayed");
 
     private final StreamCatalog catalog;
+    private final AccessControl access;
     private final EventParser parser;
     private final EventPublisher publisher;
     private final Producer<byte[], byte[]> producer;
@@ -54,10 +57,11 @@ public final class PublishEndpoint implements Handler {
     private final PublishSettings settings;
     private final ObjectMapper json;
 
-    public PublishEndpoint(StreamCatalog catalog, Producer<byte[], byte[]> producer, Idempotency idempotency,
-                           EventValidator validator, LogOffsets offsets, Duration timeout, PublishSettings settings,
-                           ObjectMapper json) {
+    public PublishEndpoint(StreamCatalog catalog, AccessControl access, Producer<byte[], byte[]> producer,
+                           Idempotency idempotency, EventValidator validator, LogOffsets offsets, Duration timeout,
+                           PublishSettings settings, ObjectMapper json) {
         this.catalog = catalog;
+        this.access = access;
         this.parser = new EventParser(json, settings.defaultSource(), settings.maxEventBytes());
         this.publisher = new EventPublisher(offsets, timeout, json);
         this.validator = validator;
@@ -70,6 +74,7 @@ public final class PublishEndpoint implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
+        access.checkPublish(stream, Principal.of(req));
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json")
                 .toLowerCase(Locale.ROOT);
         boolean batch = contentType.startsWith(NDJSON);

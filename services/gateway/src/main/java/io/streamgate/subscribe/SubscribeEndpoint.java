@@ -8,7 +8,10 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.streamgate.auth.AccessControl;
+import io.streamgate.auth.Principal;
 import io.streamgate.catalog.StreamCatalog;
+import io.streamgate.config.SseSettings;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.fanout.Fanout;
 import io.streamgate.kafka.LogOffsets;
@@ -16,8 +19,11 @@ import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;
 import io.streamgate.sse.SseConnection;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +38,19 @@ public final class SubscribeEndpoint implements Handler {
     private final StreamCatalog catalog;
     private final StartResolver resolver;
     private final Fanout fanout;
+    private final AccessControl access;
+    private final SseSettings sse;
+    private final Duration expiryNotice;
     private final ObjectMapper json;
 
-    public SubscribeEndpoint(StreamCatalog catalog, LogOffsets offsets, Fanout fanout, ObjectMapper json) {
+    public SubscribeEndpoint(StreamCatalog catalog, LogOffsets offsets, Fanout fanout, AccessControl access,
+                             SseSettings sse, Duration expiryNotice, ObjectMapper json) {
         this.catalog = catalog;
         this.resolver = new StartResolver(offsets);
         this.fanout = fanout;
+        this.access = access;
+        this.sse = sse;
+        this.expiryNotice = expiryNotice;
         this.json = json;
     }
 
@@ -56,10 +69,18 @@ public final class SubscribeEndpoint implements Handler {
 
     private void stream(ServerRequest req, ServerResponse res, Map<String, List<String>> params) {
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
+        Principal principal = Principal.of(req);
+        access.checkSubscribe(stream, principal);
         if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
             throw new NotAcceptableException();
         }
-        SubscribeRequest request = SubscribeRequest.parse(stream, params, req.headers().first(LAST_EVENT_ID));
+        SubscribeRequest parsed = SubscribeRequest.parse(stream, params, req.headers().first(LAST_EVENT_ID));
+        StreamEnd end = StreamEnd.lifetime(Instant.now(), sse.maxLifetime(), sse.lifetimeJitter(),
+                ThreadLocalRandom.current());
+        if (principal.expiresAt().isPresent()) {
+            end = end.earliest(StreamEnd.tokenExpiry(principal.expiresAt().get(), expiryNotice));
+        }
+        SubscribeRequest request = parsed.restricted(access.keys(stream, principal, parsed.keys()), end);
         StartResolver.StartPoint start = fanout.startFromTail(stream, request.start())
                 .orElseGet(() -> resolver.resolve(stream, request.start()));
 

@@ -20,13 +20,24 @@ import java.util.Set;
  *
  * @param keys  deliver only records with one of these keys (empty: all)
  * @param types deliver only events of these types (empty: all)
+ * @param end   when the subscription must end regardless of the client
  */
-public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<String> keys, Set<String> types) {
+public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<String> keys, Set<String> types,
+                               StreamEnd end) {
     public static final int MAX_FILTER_VALUES = 1_000;
 
     public SubscribeRequest {
         keys = Set.copyOf(keys);
         types = Set.copyOf(types);
+    }
+
+    public SubscribeRequest(StreamDefinition stream, StartAt start, Set<String> keys, Set<String> types) {
+        this(stream, start, keys, types, StreamEnd.NEVER);
+    }
+
+    /** The same request narrowed to {@code keys} (access rules) and ending at {@code end}. */
+    public SubscribeRequest restricted(Set<String> allowedKeys, StreamEnd streamEnd) {
+        return new SubscribeRequest(stream, start, allowedKeys, types, streamEnd);
     }
 
     /**
