@@ -12,6 +12,7 @@ import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
 import io.streamgate.subscribe.StreamEnd;
 import io.streamgate.subscribe.SubscribeRequest;
+import io.streamgate.subscribe.Until;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,6 +32,9 @@ import org.apache.kafka.common.TopicPartition;
  * last id — it loses nothing; if it has fallen more than {@code maxLagEvents} behind it is closed, and resumes
  * later with the id it has.
  *
+ * <p>A finite subscription ({@link Until}) ends right after the first delivered event of an {@code until} type: that
+ * event and {@code streamgate.end} with the end id leave in one write, and nothing after them is delivered.
+ *
  * <p>Threading: {@link #run} is called once, on the connection's thread; {@link #stop} from any thread.
  */
 final class Subscriber {
@@ -44,6 +48,8 @@ final class Subscriber {
     private final String stream;
     private final List<String> topics;
     private final StreamDefinition.Payload payload;
+    /** The types that end this subscription, or null. */
+    private final Until until;
     private Cursor own;
     private boolean live;
     private long seq;
@@ -52,6 +58,7 @@ final class Subscriber {
     private boolean fellBehind;
     /** Frames of the batch being written; reused, and empty between batches. */
     private final List<byte[]> batch = new java.util.ArrayList<>();
+    private static final String FINISHED = "finished (until)";
     private volatile boolean stopped;
     private volatile Thread thread;
     private long noticeAt = Long.MAX_VALUE;
@@ -69,6 +76,7 @@ final class Subscriber {
         this.stream = request.stream().name();
         this.topics = request.stream().topics();
         this.payload = request.stream().payload();
+        this.until = request.until().orElse(null);
     }
 
     void stop() {
@@ -133,6 +141,12 @@ final class Subscriber {
                 batch.add(entry.frame());
                 written += entry.frame().length;
                 idPending = false;
+                if (finishes(entry.type())) {
+                    byte[] end = endFrame(entry.type(), entry.id());
+                    batch.add(end);
+                    writeShared(written + end.length);
+                    return FINISHED;
+                }
             } else {
                 idPending = true;
             }
@@ -194,8 +208,7 @@ final class Subscriber {
                 meters.lagClose();
                 return "lagging";
             }
-            readFromKafka(from, until);
-            return null;
+            return readFromKafka(from, until) ? FINISHED : null;
         }
         return walkTail(snapshot);
     }
@@ -242,6 +255,11 @@ final class Subscriber {
                     pending.write(entry.frame(), entry.bodyOffset(), entry.frame().length - entry.bodyOffset());
                     events++;
                     idPending = false;
+                    if (finishes(entry.type())) {
+                        pending.writeBytes(endFrame(entry.type(), own.id()));
+                        flushPending(pending, events + 1);
+                        return FINISHED;
+                    }
                 } else {
                     idPending = true;
                 }
@@ -264,18 +282,22 @@ final class Subscriber {
         return 0;
     }
 
-    private void readFromKafka(Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
+    /** @return true when the subscription finished (an {@code until} event was delivered) */
+    private boolean readFromKafka(Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
             throws InterruptedException {
         try (CatchUpReaders.Chunk chunk = catchUp.read(from, until, Duration.ofSeconds(10))) {
-            deliver(chunk);
+            return deliver(chunk);
         }
     }
 
     /**
      * Writes a chunk in order per partition: records read before retention struck, then the gap it left (if this
-     * subscriber had not got past it), then the records from the new log start on.
+     * subscriber had not got past it), then the records from the new log start on. Stops after an {@code until}
+     * event, leaving the rest of the chunk unread.
+     *
+     * @return true when the subscription finished
      */
-    private void deliver(CatchUpReaders.Chunk chunk) {
+    private boolean deliver(CatchUpReaders.Chunk chunk) {
         Map<TopicPartition, Long> gaps = new HashMap<>(chunk.deletedUntil());
         StringBuilder batch = new StringBuilder();
         long events = 0;
@@ -299,6 +321,13 @@ final class Subscriber {
             SseFrames.appendEvent(batch, own.id(), type, data);
             events++;
             idPending = false;
+            if (finishes(type)) {
+                SseFrames.appendEvent(batch, EventIdCodec.endOf(own.id()), Until.END_TYPE,
+                        Until.endJson(type, own.id()));
+                flushBatch(batch, events + 1);
+                meters.caughtUp(chunk.records().size());
+                return true;
+            }
             if (batch.length() >= bounds.batchBytes()) {
                 flushBatch(batch, events);
                 events = 0;
@@ -314,6 +343,7 @@ final class Subscriber {
             }
         });
         meters.caughtUp(chunk.records().size());
+        return false;
     }
 
     private void announceGap(TopicPartition tp, long logStart) {
@@ -342,6 +372,15 @@ final class Subscriber {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    private boolean finishes(String type) {
+        return until != null && until.endsWith(type);
+    }
+
+    /** {@code streamgate.end} after an until event whose id is {@code id}: its own id is the end id. */
+    private static byte[] endFrame(String type, String id) {
+        return SseFrames.event(EventIdCodec.endOf(id), Until.END_TYPE, Until.endJson(type, id));
+    }
 
     private boolean matches(String key, String type) {
         return (request.keys().isEmpty() || (key != null && request.keys().contains(key)))

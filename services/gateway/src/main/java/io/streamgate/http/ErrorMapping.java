@@ -22,6 +22,7 @@ import io.streamgate.resume.InvalidEventIdException;
 import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;
 import io.streamgate.subscribe.InvalidSubscriptionException;
+import io.streamgate.subscribe.SubscriptionFinishedException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,14 @@ final class ErrorMapping {
         routing.error(InvalidSubscriptionException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.BAD_REQUEST_400, "invalid-parameter", "Invalid subscription parameter",
                         e.getMessage()).with(body -> body.put("parameter", e.parameter()))));
+        routing.error(SubscriptionFinishedException.class, (req, res, e) -> {
+            // Not a problem: the finite subscription is complete, and 204 is what stops EventSource reconnecting.
+            if (!res.isSent()) {
+                res.status(Status.NO_CONTENT_204);
+                res.header(HeaderNames.CACHE_CONTROL, "no-store");
+                res.send();
+            }
+        });
         routing.error(AuthenticationException.class, (req, res, e) -> {
             res.header(HeaderNames.WWW_AUTHENTICATE, e.tokenPresented()
                     ? "Bearer error=\"invalid_token\"" : "Bearer");

@@ -13,7 +13,7 @@ import java.util.zip.CRC32C;
  *
  * <p>Format, version 1, base64url without padding over:
  * <pre>
- *   u8 version = 1
+ *   u8 version = 1                           -- 0x81 (version | END_FLAG): the end id of a finite subscription
  *   u32 crc32c(stream name)                  -- an id from another stream is refused
  *   varint topic count
  *   per topic:
@@ -23,10 +23,16 @@ import java.util.zip.CRC32C;
  *     varint (next offset - base), per partition 0..n-1
  * </pre>
  * Offsets of a topic's partitions tend to be close, so the deltas stay short: see the README for measured sizes.
+ *
+ * <p>The final id of a finite subscription ({@code until=}) is the same bytes with the high bit of the version byte
+ * set ({@link #END_FLAG}): it names where the subscription finished, and says that it did, so that the reconnect
+ * {@code EventSource} makes after the stream closes can be answered {@code 204} (no more reconnects) by any instance.
  * Stateless and thread-safe.
  */
 public final class EventIdCodec {
     public static final int VERSION = 1;
+    /** Set in the version byte of an id that ends a finite subscription. */
+    public static final int END_FLAG = 0x80;
     /** Longer ids are refused before decoding: bounds the work a hostile id can cause. */
     public static final int MAX_ID_LENGTH = 16 * 1024;
     private static final int MAX_PARTITIONS = 100_000;
@@ -70,12 +76,33 @@ public final class EventIdCodec {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(out, at));
     }
 
+    /** What an id says: a position, and whether it is the final id of a finished subscription. */
+    public record Decoded(Position position, boolean end) {
+    }
+
+    /**
+     * The end id for a subscription that finished at {@code id} (an id this codec encoded): the same position, marked
+     * as the end.
+     */
+    public static String endOf(String id) {
+        byte[] bytes = Base64.getUrlDecoder().decode(id);
+        bytes[0] |= (byte) END_FLAG;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * The position an id issued for {@code stream} names, whether or not it is an end id (see {@link #read}).
+     */
+    public static Position decode(String id, String stream, List<String> topics) throws InvalidEventIdException {
+        return read(id, stream, topics).position();
+    }
+
     /**
      * Decodes an id issued for {@code stream}. Topics of the stream that the id does not mention come back with
      * no partitions (the caller starts them from the beginning); topics the id names that the stream no longer
      * has are dropped.
      */
-    public static Position decode(String id, String stream, List<String> topics) throws InvalidEventIdException {
+    public static Decoded read(String id, String stream, List<String> topics) throws InvalidEventIdException {
         if (id.length() > MAX_ID_LENGTH) {
             throw malformed("it is longer than " + MAX_ID_LENGTH + " characters");
         }
@@ -86,7 +113,9 @@ public final class EventIdCodec {
             throw malformed("it is not base64url text");
         }
         Reader in = new Reader(bytes);
-        int version = in.u8();
+        int first = in.u8();
+        boolean end = (first & END_FLAG) != 0;
+        int version = first & ~END_FLAG;
         if (version != VERSION) {
             throw new InvalidEventIdException(Reason.UNSUPPORTED_VERSION,
                     "The event id has format version " + version + "; this Streamgate reads version " + VERSION
@@ -134,7 +163,7 @@ public final class EventIdCodec {
         if (in.remaining() != 0) {
             throw malformed("it has trailing bytes");
         }
-        return Position.of(topics, next);
+        return new Decoded(Position.of(topics, next), end);
     }
 
     private static InvalidEventIdException malformed(String why) {

@@ -11,12 +11,15 @@ import java.util.Set;
 
 /**
  * The JSON body of {@code POST /streams/{name}/subscribe}: the query parameters of {@code GET} as fields.
- * {@code key} and {@code types} may be a string or a list of strings; {@code since} a string or epoch millis.
+ * {@code key}, {@code types} and {@code until} may be a string or a list of strings; {@code since} a string or
+ * epoch millis.
  * An empty body means no parameters.
  */
 final class SubscribeBody {
     static final int MAX_BYTES = 64 * 1024;
-    private static final Set<String> FIELDS = Set.of("key", "types", "from", "since", "lastEventId");
+    /** Fields that may hold a list of strings instead of one. */
+    private static final Set<String> LISTS = Set.of("key", "types", "until");
+    private static final Set<String> FIELDS = Set.of("key", "types", "from", "since", "lastEventId", "until");
 
     private SubscribeBody() {
     }
@@ -51,12 +54,13 @@ final class SubscribeBody {
             }
             List<String> values = new ArrayList<>();
             JsonNode value = field.getValue();
-            if (value.isArray() && (name.equals("key") || name.equals("types"))) {
+            if (value.isArray() && LISTS.contains(name)) {
                 value.forEach(v -> values.add(scalar(name, v)));
             } else if (!value.isNull()) {
                 values.add(scalar(name, value));
             }
-            params.put(name, values);
+            // A query carries until's types in one comma-separated value; a list here means the same.
+            params.put(name, name.equals("until") && !values.isEmpty() ? List.of(String.join(",", values)) : values);
         }
         return params;
     }
@@ -66,6 +70,6 @@ final class SubscribeBody {
             return value.asText();
         }
         throw new InvalidSubscriptionException(name, "'" + name + "' must be a string"
-                + (name.equals("key") || name.equals("types") ? " or a list of strings." : "."));
+                + (LISTS.contains(name) ? " or a list of strings." : "."));
     }
 }

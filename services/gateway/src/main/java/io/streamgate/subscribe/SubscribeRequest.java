@@ -18,12 +18,16 @@ import java.util.Set;
  * reconnects to the same URL with the header added: the id must take over from the original starting point.
  * {@code since} and {@code from} together are contradictory and refused.
  *
+ * <p>An id that ends a finished finite subscription (see {@link Until}) is refused with
+ * {@link SubscriptionFinishedException}: that is how the reconnect {@code EventSource} makes after it gets {@code 204}.
+ *
  * @param keys  deliver only records with one of these keys (empty: all)
  * @param types deliver only events of these types (empty: all)
+ * @param until end the stream after delivering an event of one of these types (empty: never)
  * @param end   when the subscription must end regardless of the client
  */
 public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<String> keys, Set<String> types,
-                               StreamEnd end) {
+                               Optional<Until> until, StreamEnd end) {
     public static final int MAX_FILTER_VALUES = 1_000;
 
     public SubscribeRequest {
@@ -32,12 +36,12 @@ public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<Strin
     }
 
     public SubscribeRequest(StreamDefinition stream, StartAt start, Set<String> keys, Set<String> types) {
-        this(stream, start, keys, types, StreamEnd.NEVER);
+        this(stream, start, keys, types, Optional.empty(), StreamEnd.NEVER);
     }
 
     /** The same request narrowed to {@code keys} (access rules) and ending at {@code end}. */
     public SubscribeRequest restricted(Set<String> allowedKeys, StreamEnd streamEnd) {
-        return new SubscribeRequest(stream, start, allowedKeys, types, streamEnd);
+        return new SubscribeRequest(stream, start, allowedKeys, types, until, streamEnd);
     }
 
     /**
@@ -45,6 +49,7 @@ public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<Strin
      * @param lastEventIdHeader the {@code Last-Event-ID} header, if sent
      * @throws InvalidSubscriptionException for a malformed or contradictory parameter
      * @throws io.streamgate.resume.InvalidEventIdException for an id this stream cannot resume from
+     * @throws SubscriptionFinishedException for the end id of a finished finite subscription
      */
     public static SubscribeRequest parse(StreamDefinition stream, Map<String, List<String>> params,
                                          Optional<String> lastEventIdHeader) {
@@ -54,7 +59,11 @@ public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<Strin
         Optional<String> from = single(params, "from");
         StartAt start;
         if (id.isPresent()) {
-            start = new StartAt.Resume(EventIdCodec.decode(id.get().trim(), stream.name(), stream.topics()));
+            EventIdCodec.Decoded decoded = EventIdCodec.read(id.get().trim(), stream.name(), stream.topics());
+            if (decoded.end()) {
+                throw new SubscriptionFinishedException(stream.name());
+            }
+            start = new StartAt.Resume(decoded.position());
         } else if (since.isPresent() && from.isPresent()) {
             throw new InvalidSubscriptionException("since", "Use either 'since' or 'from', not both: 'since' "
                     + "already says where to start.");
@@ -81,7 +90,8 @@ public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<Strin
             throw new InvalidSubscriptionException(keys.size() > MAX_FILTER_VALUES ? "key" : "types", "At most "
                     + MAX_FILTER_VALUES + " keys and " + MAX_FILTER_VALUES + " types per subscription.");
         }
-        return new SubscribeRequest(stream, start, keys, types);
+        Optional<Until> until = Until.parse(params.getOrDefault("until", List.of()), types);
+        return new SubscribeRequest(stream, start, keys, types, until, StreamEnd.NEVER);
     }
 
     private static Optional<String> single(Map<String, List<String>> params, String name) {

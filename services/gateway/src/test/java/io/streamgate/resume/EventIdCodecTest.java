@@ -138,6 +138,28 @@ class EventIdCodecTest {
     }
 
     @Test
+    void anEndIdNamesTheSamePositionMarkedAsTheEnd() {
+        Position position = Position.of(ONE_TOPIC, new long[][] {{5, 0, 1_000_000}});
+        String id = EventIdCodec.encode(STREAM, position);
+        String end = EventIdCodec.endOf(id);
+        assertTrue(end.matches("[A-Za-z0-9_-]+"), end);
+        EventIdCodec.Decoded decoded = EventIdCodec.read(end, STREAM, ONE_TOPIC);
+        assertTrue(decoded.end());
+        assertArrayEquals(position.toArray(), decoded.position().toArray());
+        assertEquals(false, EventIdCodec.read(id, STREAM, ONE_TOPIC).end());
+    }
+
+    @Test
+    void anEndIdOfAnotherStreamOrVersionIsRefusedLikeAnyOther() {
+        String end = EventIdCodec.endOf(EventIdCodec.encode("a", Position.of(ONE_TOPIC, new long[][] {{1}})));
+        assertEquals(Reason.OTHER_STREAM, assertThrows(InvalidEventIdException.class,
+                () -> EventIdCodec.read(end, "b", ONE_TOPIC)).reason());
+        byte[] bytes = Base64.getUrlDecoder().decode(end);
+        bytes[0] = (byte) (EventIdCodec.END_FLAG | 2);
+        assertRefused(Reason.UNSUPPORTED_VERSION, base64url(bytes));
+    }
+
+    @Test
     void refusesIdFromAnotherStream() {
         String id = EventIdCodec.encode("a", Position.of(ONE_TOPIC, new long[][] {{1}}));
         InvalidEventIdException e = assertThrows(InvalidEventIdException.class,

@@ -183,6 +183,26 @@ class SubscribeRequestTest {
         assertEquals(12, position.next(1, 0));
     }
 
+    @Test
+    void anEndIdMeansTheFiniteSubscriptionFinishedWhicheverWayItIsSent() {
+        String end = EventIdCodec.endOf(id(HEADER_POSITION));
+        assertThrows(SubscriptionFinishedException.class,
+                () -> SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(end)));
+        assertThrows(SubscriptionFinishedException.class, () -> parse(Map.of("lastEventId", List.of(end))));
+    }
+
+    @Test
+    void untilTakesCommaSeparatedTypesThatTheTypesFilterMustInclude() {
+        Until until = parse(Map.of("until", List.of("job.done, job.failed"), "types",
+                List.of("job.step,job.done,job.failed"))).until().orElseThrow();
+        assertEquals(java.util.Set.of("job.done", "job.failed"), until.types());
+        assertEquals(true, until.endsWith("job.failed"));
+        assertEquals(false, until.endsWith("job.step"));
+        assertEquals("until", refused(Map.of("until", List.of("job.done"), "types", List.of("job.step")))
+                .parameter());
+        assertEquals(Optional.empty(), parse(Map.of()).until());
+    }
+
     private static String id(Position position) {
         return EventIdCodec.encode(ORDERS.name(), position);
     }
