@@ -9,6 +9,7 @@ import io.streamgate.auth.Authentication;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.config.Settings;
+import io.streamgate.console.ConsoleEndpoint;
 import io.streamgate.http.Routes;
 import io.streamgate.idempotency.Idempotency;
 import io.streamgate.kafka.KafkaClients;
@@ -85,6 +86,7 @@ public final class Streamgate implements AutoCloseable {
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), json),
                     new ObserveEndpoints(kafka.admin(), fanout, registry, json),
+                    new ConsoleEndpoint(),
                     json);
             WebServer server = WebServer.builder()
                     .host(settings.server().host())

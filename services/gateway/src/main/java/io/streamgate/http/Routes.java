@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.streamgate.auth.Authentication;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
+import io.streamgate.console.ConsoleEndpoint;
 import io.streamgate.observe.ObserveEndpoints;
 import io.streamgate.publish.PublishEndpoint;
 import io.streamgate.subscribe.SubscribeEndpoint;
@@ -17,11 +18,12 @@ public final class Routes {
 
     public static void register(HttpRouting.Builder routing, Authentication authentication, StreamsEndpoint streams,
                                 SchemasEndpoint schemas, SubscribeEndpoint subscribe, PublishEndpoint publish,
-                                ObserveEndpoints observe, ObjectMapper json) {
+                                ObserveEndpoints observe, ConsoleEndpoint console, ObjectMapper json) {
         new ErrorMapping(json).register(routing);
         routing.addFilter(authentication);
         observe.register(routing);
         schemas.register(routing);
+        console.register(routing);
         routing.get("/streams", streams)
                 .get("/streams/{name}", subscribe)
                 .post("/streams/{name}/subscribe", subscribe.fetchVariant())
