@@ -80,7 +80,8 @@ class ConsoleEndpointTest {
 
     @Test
     void pathsOutsideTheConsolesFilesAre404Problems() throws Exception {
-        for (String path : List.of("/console/missing.js", "/console/.hidden", "/console/views/", "/vendor/uplot/README.md",
+        for (String path : List.of("/console/missing.js", "/console/.hidden", "/console/views/",
+                "/vendor/uplot/README.md",
                 "/vendor/uplot/dist/uPlot.esm.js", "/console/%2e%2e/index.html", "/console/..%2fclient.js",
                 "/vendor/uplot/..%2f..%2f..%2fuplot%2fpom.properties", "/application.yaml", "/web/index.html")) {
             String response = raw(path);
