@@ -54,8 +54,7 @@ final class Subscriber {
     private final List<byte[]> batch = new java.util.ArrayList<>();
     private volatile boolean stopped;
     private volatile Thread thread;
-    private long noticeAt = Long.MAX_VALUE;
-    private long endAt = Long.MAX_VALUE;
+    private EndSchedule ends;
 
     Subscriber(StreamLog log, SubscribeRequest request, SseConnection connection, SseSettings sse,
                FanoutSettings bounds, CatchUpReaders catchUp, FanoutMetrics.StreamMeters meters) {
@@ -87,7 +86,7 @@ final class Subscriber {
     String run(Position start, List<Gap> gaps) {
         thread = Thread.currentThread();
         own = new Cursor(stream, start);
-        scheduleEnd(request.end());
+        ends = new EndSchedule(request.end());
         connection.write(SseFrames.retry(sse.retry()));
         if (gaps.isEmpty()) {
             connection.write(SseFrames.idOnly(own.id()));
@@ -364,13 +363,12 @@ final class Subscriber {
     /** Heartbeat when idle; the token notice and the end when their time has come. @return why it ended */
     private String idleDuties() {
         long now = System.nanoTime();
-        if (now - noticeAt >= 0) {
-            noticeAt = Long.MAX_VALUE;
+        if (ends.noticeDue(now)) {
             connection.write(SseFrames.event(currentId(), StreamEnd.NOTICE_TYPE,
                     StreamEnd.noticeJson(request.end())));
             connection.flush();
         }
-        if (now - endAt >= 0) {
+        if (ends.endDue(now)) {
             connection.write(SseFrames.event(currentId(), StreamEnd.RECONNECT_TYPE,
                     StreamEnd.reconnectJson(request.end(), sse.retry())));
             connection.flush();
@@ -380,27 +378,8 @@ final class Subscriber {
         return null;
     }
 
-    /** Converts the wall-clock end into nanoTime deadlines (Long.MAX_VALUE: never). */
-    private void scheduleEnd(StreamEnd end) {
-        if (end.endAt().equals(java.time.Instant.MAX)) {
-            return;
-        }
-        long base = System.nanoTime();
-        java.time.Instant now = java.time.Instant.now();
-        endAt = base + Math.max(0, java.time.Duration.between(now, end.endAt()).toNanos());
-        if (!end.noticeAt().equals(java.time.Instant.MAX)) {
-            noticeAt = base + Math.max(0, java.time.Duration.between(now, end.noticeAt()).toNanos());
-        }
-    }
-
     private long nanosToWake() {
-        long now = System.nanoTime();
-        long next = Math.min(nanosToHeartbeat(), Math.min(saturatingUntil(noticeAt, now), saturatingUntil(endAt, now)));
-        return Math.max(0, next);
-    }
-
-    private static long saturatingUntil(long deadline, long now) {
-        return deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now;
+        return Math.max(0, Math.min(nanosToHeartbeat(), ends.nanosUntilNext(System.nanoTime())));
     }
 
     private long nanosToHeartbeat() {
