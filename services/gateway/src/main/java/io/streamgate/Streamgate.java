@@ -12,6 +12,7 @@ import io.streamgate.idempotency.Idempotency;
 import io.streamgate.kafka.KafkaClients;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.TopicProvisioner;
+import io.streamgate.limits.ConnectionLimits;
 import io.streamgate.publish.PublishEndpoint;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -75,7 +76,8 @@ public final class Streamgate implements AutoCloseable {
             Routes.register(routing,
                     new StreamsEndpoint(catalog, offsets, fanout::knownPartitions, json),
                     new SchemasEndpoint(schemas, json),
-                    new SubscribeEndpoint(catalog, offsets, fanout, json),
+                    new SubscribeEndpoint(catalog, offsets, fanout, new ConnectionLimits(settings.limits(), registry),
+                            json),
                     new PublishEndpoint(catalog, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), json),

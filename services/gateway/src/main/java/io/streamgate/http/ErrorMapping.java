@@ -13,6 +13,9 @@ import io.streamgate.idempotency.IdempotencyConflictException;
 import io.streamgate.idempotency.IdempotencyKeyReusedException;
 import io.streamgate.idempotency.InvalidIdempotencyKeyException;
 import io.streamgate.kafka.KafkaUnavailableException;
+import io.streamgate.limits.ConnectionLimits;
+import io.streamgate.limits.RateLimitedException;
+import io.streamgate.limits.TooManyConnectionsException;
 import io.streamgate.publish.InvalidEventException;
 import io.streamgate.publish.PayloadTooLargeException;
 import io.streamgate.publish.UnsupportedMediaTypeException;
@@ -66,6 +69,16 @@ final class ErrorMapping {
         routing.error(IdempotencyConflictException.class, (req, res, e) -> {
             res.header(HeaderNames.RETRY_AFTER, "1");
             send(req, res, Problem.of(Status.CONFLICT_409, "idempotency-key-in-use", "Request in progress",
+                    e.getMessage()));
+        });
+        routing.error(TooManyConnectionsException.class, (req, res, e) -> {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(ConnectionLimits.seconds(e.retryAfter())));
+            send(req, res, Problem.of(Status.TOO_MANY_REQUESTS_429, "too-many-connections",
+                    "Too many open streams", e.getMessage()));
+        });
+        routing.error(RateLimitedException.class, (req, res, e) -> {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(ConnectionLimits.seconds(e.retryAfter())));
+            send(req, res, Problem.of(Status.TOO_MANY_REQUESTS_429, "rate-limited", "Too many new streams",
                     e.getMessage()));
         });
         routing.error(KafkaUnavailableException.class, (req, res, e) -> {

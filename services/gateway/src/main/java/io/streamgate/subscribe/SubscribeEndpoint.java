@@ -12,6 +12,7 @@ import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.fanout.Fanout;
 import io.streamgate.kafka.LogOffsets;
+import io.streamgate.limits.ConnectionLimits;
 import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;
 import io.streamgate.sse.SseConnection;
@@ -32,12 +33,15 @@ public final class SubscribeEndpoint implements Handler {
     private final StreamCatalog catalog;
     private final StartResolver resolver;
     private final Fanout fanout;
+    private final ConnectionLimits limits;
     private final ObjectMapper json;
 
-    public SubscribeEndpoint(StreamCatalog catalog, LogOffsets offsets, Fanout fanout, ObjectMapper json) {
+    public SubscribeEndpoint(StreamCatalog catalog, LogOffsets offsets, Fanout fanout, ConnectionLimits limits,
+                             ObjectMapper json) {
         this.catalog = catalog;
         this.resolver = new StartResolver(offsets);
         this.fanout = fanout;
+        this.limits = limits;
         this.json = json;
     }
 
@@ -60,9 +64,19 @@ public final class SubscribeEndpoint implements Handler {
             throw new NotAcceptableException();
         }
         SubscribeRequest request = SubscribeRequest.parse(stream, params, req.headers().first(LAST_EVENT_ID));
-        StartResolver.StartPoint start = fanout.startFromTail(stream, request.start())
-                .orElseGet(() -> resolver.resolve(stream, request.start()));
+        // Admitted before anything costs Kafka a request; the permit is held until the stream ends, however it ends.
+        ConnectionLimits.Permit permit = limits.admit(req);
+        try {
+            StartResolver.StartPoint start = fanout.startFromTail(stream, request.start())
+                    .orElseGet(() -> resolver.resolve(stream, request.start()));
+            serve(stream, request, start, res);
+        } finally {
+            permit.close();
+        }
+    }
 
+    private void serve(StreamDefinition stream, SubscribeRequest request, StartResolver.StartPoint start,
+                       ServerResponse res) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");

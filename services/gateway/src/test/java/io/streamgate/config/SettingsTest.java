@@ -255,6 +255,29 @@ class SettingsTest {
         assertTrue(e.problems().getFirst().contains("must be a mapping"), e::getMessage);
     }
 
+    @Test
+    void aListKeyIsSetFromACommaSeparatedVariable() {
+        Settings settings = Settings.fromYaml("", Map.of("STREAMGATE_LIMITS_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8,"));
+
+        assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("fd00::/8")), settings.limits().trustedProxies());
+    }
+
+    @Test
+    void refusesATrustedProxyThatIsNotAnAddressBlock() {
+        ConfigException e = refused("streamgate: {limits: {trustedProxies: [10.0.0.0/8, proxy.internal]}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.limits.trustedProxies"), "proxy.internal",
+                "is not an IPv4 or IPv6 address");
+    }
+
+    @Test
+    void refusesASubscribeBurstSmallerThanTheRate() {
+        ConfigException e = refused("streamgate: {limits: {subscribeRate: 20, subscribeBurst: 5}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.limits.subscribeBurst"), "5",
+                "at least streamgate.limits.subscribeRate (20)");
+    }
+
     private static ConfigException refused(String yaml) {
         return assertThrows(ConfigException.class, () -> Settings.fromYaml(yaml, NO_ENV));
     }
