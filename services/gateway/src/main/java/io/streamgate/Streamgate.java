@@ -13,6 +13,7 @@ import io.streamgate.kafka.KafkaClients;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.TopicProvisioner;
 import io.streamgate.limits.ConnectionLimits;
+import io.streamgate.limits.WriteWatchdog;
 import io.streamgate.publish.PublishEndpoint;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -38,14 +39,16 @@ public final class Streamgate implements AutoCloseable {
     private final LogOffsets offsets;
     private final Fanout fanout;
     private final Idempotency idempotency;
+    private final WriteWatchdog watchdog;
     private final WebServer server;
 
     private Streamgate(KafkaClients kafka, LogOffsets offsets, Fanout fanout, Idempotency idempotency,
-                       WebServer server) {
+                       WriteWatchdog watchdog, WebServer server) {
         this.kafka = kafka;
         this.offsets = offsets;
         this.fanout = fanout;
         this.idempotency = idempotency;
+        this.watchdog = watchdog;
         this.server = server;
     }
 
@@ -54,6 +57,7 @@ public final class Streamgate implements AutoCloseable {
         KafkaClients kafka = new KafkaClients(settings.kafka(), instanceId);
         Fanout fanout = null;
         Idempotency idempotency = null;
+        WriteWatchdog watchdog = null;
         try {
             if (settings.kafka().createTopics()) {
                 TopicProvisioner.createMissing(kafka.admin(), settings.streams(), settings.kafka().requestTimeout());
@@ -70,6 +74,7 @@ public final class Streamgate implements AutoCloseable {
                     settings.kafka().requestTimeout(), json, registry);
             fanout = new Fanout(settings.streams(), kafka, offsets, settings.fanout(), settings.sse(), registry);
             fanout.start();
+            watchdog = new WriteWatchdog(settings.limits().writeTimeout(), registry);
             HttpRouting.Builder routing = HttpRouting.builder();
             EventSchemas schemas = settings.schemaDirectory().map(EventSchemas::builtInAnd)
                     .orElseGet(EventSchemas::builtIn);
@@ -77,7 +82,7 @@ public final class Streamgate implements AutoCloseable {
                     new StreamsEndpoint(catalog, offsets, fanout::knownPartitions, json),
                     new SchemasEndpoint(schemas, json),
                     new SubscribeEndpoint(catalog, offsets, fanout, new ConnectionLimits(settings.limits(), registry),
-                            json),
+                            watchdog, json),
                     new PublishEndpoint(catalog, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), json),
@@ -95,8 +100,11 @@ public final class Streamgate implements AutoCloseable {
                     .routing(routing)
                     .build()
                     .start();
-            return new Streamgate(kafka, offsets, fanout, idempotency, server);
+            return new Streamgate(kafka, offsets, fanout, idempotency, watchdog, server);
         } catch (RuntimeException e) {
+            if (watchdog != null) {
+                watchdog.close();
+            }
             if (fanout != null) {
                 fanout.close();
             }
@@ -132,6 +140,7 @@ public final class Streamgate implements AutoCloseable {
     public void close() {
         fanout.close();
         server.stop();
+        watchdog.close();
         idempotency.close();
         kafka.close();
     }

@@ -13,6 +13,7 @@ import io.streamgate.config.StreamDefinition;
 import io.streamgate.fanout.Fanout;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.limits.ConnectionLimits;
+import io.streamgate.limits.WriteWatchdog;
 import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;
 import io.streamgate.sse.SseConnection;
@@ -34,14 +35,16 @@ public final class SubscribeEndpoint implements Handler {
     private final StartResolver resolver;
     private final Fanout fanout;
     private final ConnectionLimits limits;
+    private final WriteWatchdog watchdog;
     private final ObjectMapper json;
 
     public SubscribeEndpoint(StreamCatalog catalog, LogOffsets offsets, Fanout fanout, ConnectionLimits limits,
-                             ObjectMapper json) {
+                             WriteWatchdog watchdog, ObjectMapper json) {
         this.catalog = catalog;
         this.resolver = new StartResolver(offsets);
         this.fanout = fanout;
         this.limits = limits;
+        this.watchdog = watchdog;
         this.json = json;
     }
 
@@ -84,12 +87,14 @@ public final class SubscribeEndpoint implements Handler {
         SseConnection connection = new SseConnection(res.outputStream());
         long started = System.nanoTime();
         String reason = "error";
+        WriteWatchdog.Watch watch = watchdog.watch(connection);
         try {
             reason = fanout.serve(request, start, connection);
         } catch (ClientGoneException e) {
-            reason = "client closed";
+            reason = connection.aborted() ? "write timed out" : "client closed";
         } finally {
-            connection.close();
+            connection.close(); // may write the last chunk: still watched
+            watch.close();
             LOG.debug("stream {} closed ({}) after {} ms", stream.name(), reason,
                     (System.nanoTime() - started) / 1_000_000);
         }
