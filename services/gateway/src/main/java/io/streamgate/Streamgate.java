@@ -7,12 +7,14 @@ import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.config.Settings;
+import io.streamgate.http.HttpServer;
 import io.streamgate.http.Routes;
 import io.streamgate.idempotency.Idempotency;
 import io.streamgate.kafka.KafkaClients;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.TopicProvisioner;
 import io.streamgate.limits.ConnectionLimits;
+import io.streamgate.limits.HeadersDeadline;
 import io.streamgate.limits.WriteWatchdog;
 import io.streamgate.publish.PublishEndpoint;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -40,15 +42,17 @@ public final class Streamgate implements AutoCloseable {
     private final Fanout fanout;
     private final Idempotency idempotency;
     private final WriteWatchdog watchdog;
+    private final HeadersDeadline headersDeadline;
     private final WebServer server;
 
     private Streamgate(KafkaClients kafka, LogOffsets offsets, Fanout fanout, Idempotency idempotency,
-                       WriteWatchdog watchdog, WebServer server) {
+                       WriteWatchdog watchdog, HeadersDeadline headersDeadline, WebServer server) {
         this.kafka = kafka;
         this.offsets = offsets;
         this.fanout = fanout;
         this.idempotency = idempotency;
         this.watchdog = watchdog;
+        this.headersDeadline = headersDeadline;
         this.server = server;
     }
 
@@ -58,6 +62,7 @@ public final class Streamgate implements AutoCloseable {
         Fanout fanout = null;
         Idempotency idempotency = null;
         WriteWatchdog watchdog = null;
+        HeadersDeadline headersDeadline = null;
         try {
             if (settings.kafka().createTopics()) {
                 TopicProvisioner.createMissing(kafka.admin(), settings.streams(), settings.kafka().requestTimeout());
@@ -75,6 +80,7 @@ public final class Streamgate implements AutoCloseable {
             fanout = new Fanout(settings.streams(), kafka, offsets, settings.fanout(), settings.sse(), registry);
             fanout.start();
             watchdog = new WriteWatchdog(settings.limits().writeTimeout(), registry);
+            headersDeadline = new HeadersDeadline(settings.server().headersTimeout(), registry);
             HttpRouting.Builder routing = HttpRouting.builder();
             EventSchemas schemas = settings.schemaDirectory().map(EventSchemas::builtInAnd)
                     .orElseGet(EventSchemas::builtIn);
@@ -88,22 +94,14 @@ public final class Streamgate implements AutoCloseable {
                             settings.publish(), json),
                     new ObserveEndpoints(kafka.admin(), fanout, registry, json),
                     json);
-            WebServer server = WebServer.builder()
-                    .host(settings.server().host())
-                    .port(settings.server().port())
-                    .shutdownHook(false)
-                    // Idle SSE connections dominate: a small per-connection buffer saves heap, and batches are
-                    // written as one array that bypasses it.
-                    .writeBufferSize(settings.server().writeBufferSize())
-                    // Small SSE frames must leave at once, not wait for Nagle + delayed ACK (~40 ms each).
-                    .connectionOptions(options -> options.tcpNoDelay(true))
-                    .routing(routing)
-                    .build()
-                    .start();
-            return new Streamgate(kafka, offsets, fanout, idempotency, watchdog, server);
+            WebServer server = HttpServer.start(settings.server(), routing, headersDeadline, json);
+            return new Streamgate(kafka, offsets, fanout, idempotency, watchdog, headersDeadline, server);
         } catch (RuntimeException e) {
             if (watchdog != null) {
                 watchdog.close();
+            }
+            if (headersDeadline != null) {
+                headersDeadline.close();
             }
             if (fanout != null) {
                 fanout.close();
@@ -141,6 +139,7 @@ public final class Streamgate implements AutoCloseable {
         fanout.close();
         server.stop();
         watchdog.close();
+        headersDeadline.close();
         idempotency.close();
         kafka.close();
     }

@@ -59,10 +59,7 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
     }
 
     private static Settings read(ConfigReader r) {
-        ServerSettings server = new ServerSettings(
-                r.string("streamgate.server.host"),
-                r.integer("streamgate.server.port", 0, 65535),
-                r.integer("streamgate.server.writeBufferSize", 128, 1024 * 1024));
+        ServerSettings server = ServerSettings.read(r);
         String bootstrap = r.string("streamgate.kafka.bootstrap").trim();
         KafkaSettings kafka = new KafkaSettings(
                 bootstrap.isEmpty() ? Optional.empty() : Optional.of(bootstrap),
@@ -94,6 +91,11 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.integer("streamgate.fanout.maxLagEvents", 1, Integer.MAX_VALUE),
                 r.integer("streamgate.fanout.batchBytes", 1024, 64 * 1024 * 1024),
                 r.duration("streamgate.fanout.metadataRefresh", Duration.ofMillis(100), Duration.ofHours(1)));
+        if (server.maxPayloadSize() < publish.maxBatchBytes()) {
+            r.problem("streamgate.server.maxPayloadSize", server.maxPayloadSize(), "must be at least "
+                    + "streamgate.publish.maxBatchBytes (" + publish.maxBatchBytes() + "), so that publishing "
+                    + "answers with its own limits");
+        }
         String schemas = r.string("streamgate.schemas.directory").trim();
         Optional<Path> schemaDirectory = schemas.isEmpty() ? Optional.empty() : Optional.of(Path.of(schemas));
         schemaDirectory.filter(dir -> !java.nio.file.Files.isDirectory(dir)).ifPresent(dir ->

@@ -48,7 +48,11 @@ public final class WriteWatchdog implements AutoCloseable {
         long now = System.nanoTime();
         for (SseConnection connection : watched) {
             if (connection.blockedNanos(now) > timeoutNanos && !connection.aborted()) {
-                connection.abort();
+                try {
+                    connection.abort();
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not abort a stalled stream", e); // and the scans must go on
+                }
                 timeouts.increment();
                 LOG.info("Closed a stream whose client stopped reading: one write blocked for more than {} ms",
                         timeoutNanos / 1_000_000);

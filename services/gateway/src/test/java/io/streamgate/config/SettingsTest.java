@@ -278,6 +278,14 @@ class SettingsTest {
                 "at least streamgate.limits.subscribeRate (20)");
     }
 
+    @Test
+    void refusesAServerPayloadBoundBelowPublishingsOwn() {
+        ConfigException e = refused("streamgate: {server: {maxPayloadSize: 4096}, publish: {maxBatchBytes: 8192}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.server.maxPayloadSize"), "4096",
+                "at least streamgate.publish.maxBatchBytes (8192)");
+    }
+
     private static ConfigException refused(String yaml) {
         return assertThrows(ConfigException.class, () -> Settings.fromYaml(yaml, NO_ENV));
     }
