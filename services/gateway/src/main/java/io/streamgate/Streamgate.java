@@ -7,6 +7,7 @@ import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.config.Settings;
+import io.streamgate.cors.CorsFilter;
 import io.streamgate.http.HttpServer;
 import io.streamgate.http.Routes;
 import io.streamgate.idempotency.Idempotency;
@@ -85,6 +86,7 @@ public final class Streamgate implements AutoCloseable {
             EventSchemas schemas = settings.schemaDirectory().map(EventSchemas::builtInAnd)
                     .orElseGet(EventSchemas::builtIn);
             Routes.register(routing,
+                    new CorsFilter(settings.cors(), registry, json),
                     new StreamsEndpoint(catalog, offsets, fanout::knownPartitions, json),
                     new SchemasEndpoint(schemas, json),
                     new SubscribeEndpoint(catalog, offsets, fanout, new ConnectionLimits(settings.limits(), registry),

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * naming the key, the value and the rule.
  */
 public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings sse, PublishSettings publish,
-                       FanoutSettings fanout, LimitsSettings limits, Optional<Path> schemaDirectory,
-                       List<StreamDefinition> streams) {
+                       FanoutSettings fanout, LimitsSettings limits, CorsSettings cors,
+                       Optional<Path> schemaDirectory, List<StreamDefinition> streams) {
 
     private static final Pattern STREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -100,8 +100,8 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
         Optional<Path> schemaDirectory = schemas.isEmpty() ? Optional.empty() : Optional.of(Path.of(schemas));
         schemaDirectory.filter(dir -> !java.nio.file.Files.isDirectory(dir)).ifPresent(dir ->
                 r.problem("streamgate.schemas.directory", schemas, "must name an existing directory"));
-        return new Settings(server, kafka, sse, publish, fanout, LimitsSettings.read(r), schemaDirectory,
-                streams(r));
+        return new Settings(server, kafka, sse, publish, fanout, LimitsSettings.read(r), CorsSettings.read(r),
+                schemaDirectory, streams(r));
     }
 
     private static IdempotencySettings idempotency(ConfigReader r, Duration requestTimeout) {
@@ -177,7 +177,7 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
 
     /** The same settings with other Kafka settings (used once the embedded broker is up). */
     public Settings withKafka(KafkaSettings other) {
-        return new Settings(server, other, sse, publish, fanout, limits, schemaDirectory, streams);
+        return new Settings(server, other, sse, publish, fanout, limits, cors, schemaDirectory, streams);
     }
 
     /** One of an enum's constants, written in lower case; {@code fallback} after reporting anything else. */

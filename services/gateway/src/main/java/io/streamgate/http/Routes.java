@@ -5,6 +5,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
+import io.streamgate.cors.CorsFilter;
 import io.streamgate.observe.ObserveEndpoints;
 import io.streamgate.publish.PublishEndpoint;
 import io.streamgate.subscribe.SubscribeEndpoint;
@@ -14,10 +15,11 @@ public final class Routes {
     private Routes() {
     }
 
-    public static void register(HttpRouting.Builder routing, StreamsEndpoint streams, SchemasEndpoint schemas,
-                                SubscribeEndpoint subscribe, PublishEndpoint publish, ObserveEndpoints observe,
-                                ObjectMapper json) {
+    public static void register(HttpRouting.Builder routing, CorsFilter cors, StreamsEndpoint streams,
+                                SchemasEndpoint schemas, SubscribeEndpoint subscribe, PublishEndpoint publish,
+                                ObserveEndpoints observe, ObjectMapper json) {
         new ErrorMapping(json).register(routing);
+        routing.addFilter(cors);
         observe.register(routing);
         schemas.register(routing);
         routing.get("/streams", streams)

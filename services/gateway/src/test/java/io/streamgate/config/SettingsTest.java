@@ -286,6 +286,22 @@ class SettingsTest {
                 "at least streamgate.publish.maxBatchBytes (8192)");
     }
 
+    @Test
+    void refusesAWildcardOriginTogetherWithCredentials() {
+        ConfigException e = refused("streamgate: {cors: {allowedOrigins: ['*'], allowCredentials: true}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.cors.allowedOrigins"), "*",
+                "cannot be combined with streamgate.cors.allowCredentials: true");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"https://app.example.com/", "app.example.com", "https://app.example.com/path", "ftp://x.example"})
+    void refusesAnAllowedOriginThatIsNotAnOrigin(String origin) {
+        ConfigException e = refused("streamgate: {cors: {allowedOrigins: ['" + origin + "']}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.cors.allowedOrigins"), origin, "must be * or an origin");
+    }
+
     private static ConfigException refused(String yaml) {
         return assertThrows(ConfigException.class, () -> Settings.fromYaml(yaml, NO_ENV));
     }
