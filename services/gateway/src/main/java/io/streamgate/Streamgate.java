@@ -7,6 +7,7 @@ import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.config.Settings;
+import io.streamgate.config.StreamDefinition;
 import io.streamgate.cors.CorsFilter;
 import io.streamgate.http.HttpServer;
 import io.streamgate.http.Routes;
@@ -30,6 +31,7 @@ import io.streamgate.producer.EventValidator;
 import io.streamgate.producer.UnknownTypes;
 import io.streamgate.schemas.EventSchemas;
 import io.streamgate.subscribe.SubscribeEndpoint;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -65,8 +67,10 @@ public final class Streamgate implements AutoCloseable {
         WriteWatchdog watchdog = null;
         HeadersDeadline headersDeadline = null;
         try {
+            // A disabled stream is neither created nor consumed; it is only known, to answer for it.
+            List<StreamDefinition> enabled = settings.streams().stream().filter(StreamDefinition::enabled).toList();
             if (settings.kafka().createTopics()) {
-                TopicProvisioner.createMissing(kafka.admin(), settings.streams(), settings.kafka().requestTimeout());
+                TopicProvisioner.createMissing(kafka.admin(), enabled, settings.kafka().requestTimeout());
             }
             ObjectMapper json = new ObjectMapper();
             LogOffsets offsets = new LogOffsets(kafka.admin(), settings.kafka().requestTimeout());
@@ -78,7 +82,7 @@ public final class Streamgate implements AutoCloseable {
             new ProcessorMetrics().bindTo(registry);
             idempotency = Idempotency.start(kafka, offsets, settings.publish().idempotency(),
                     settings.kafka().requestTimeout(), json, registry);
-            fanout = new Fanout(settings.streams(), kafka, offsets, settings.fanout(), settings.sse(), registry);
+            fanout = new Fanout(enabled, kafka, offsets, settings.fanout(), settings.sse(), registry);
             fanout.start();
             watchdog = new WriteWatchdog(settings.limits().writeTimeout(), registry);
             headersDeadline = new HeadersDeadline(settings.server().headersTimeout(), registry);
@@ -90,7 +94,7 @@ public final class Streamgate implements AutoCloseable {
                     new StreamsEndpoint(catalog, offsets, fanout::knownPartitions, json),
                     new SchemasEndpoint(schemas, json),
                     new SubscribeEndpoint(catalog, offsets, fanout, new ConnectionLimits(settings.limits(), registry),
-                            watchdog, json),
+                            watchdog, settings.sse(), registry, json),
                     new PublishEndpoint(catalog, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), json),

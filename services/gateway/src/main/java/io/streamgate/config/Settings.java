@@ -74,7 +74,8 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                                 Duration.ofMinutes(10))));
         SseSettings sse = new SseSettings(
                 r.duration("streamgate.sse.heartbeat", Duration.ofMillis(50), Duration.ofMinutes(10)),
-                r.duration("streamgate.sse.retry", Duration.ZERO, Duration.ofHours(1)));
+                r.duration("streamgate.sse.retry", Duration.ZERO, Duration.ofHours(1)),
+                r.duration("streamgate.sse.unavailableRetry", Duration.ofMillis(100), Duration.ofHours(1)));
         PublishSettings publish = new PublishSettings(
                 r.integer("streamgate.publish.maxEventBytes", 64, 64 * 1024 * 1024),
                 r.integer("streamgate.publish.maxBatchBytes", 64, 256 * 1024 * 1024),
@@ -138,6 +139,7 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
         List<StreamDefinition> streams = new ArrayList<>();
         int defaultPartitions = r.integer("streamgate.streamDefaults.partitions", 1, 10_000);
         boolean defaultAlwaysOn = r.bool("streamgate.streamDefaults.alwaysOn");
+        boolean defaultEnabled = r.bool("streamgate.streamDefaults.enabled");
         StreamDefinition.Payload defaultPayload = choice(r, "streamgate.streamDefaults.payload",
                 StreamDefinition.Payload.class, StreamDefinition.Payload.DATA);
         UnknownTypes defaultUnknown = choice(r, "streamgate.streamDefaults.unknownTypes", UnknownTypes.class,
@@ -169,8 +171,9 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                     : choice(r, base + ".payload", StreamDefinition.Payload.class, defaultPayload);
             UnknownTypes unknownTypes = r.node(base + ".unknownTypes") == null ? defaultUnknown
                     : choice(r, base + ".unknownTypes", UnknownTypes.class, defaultUnknown);
+            boolean enabled = r.node(base + ".enabled") == null ? defaultEnabled : r.bool(base + ".enabled");
             streams.add(new StreamDefinition(name, topics, description, partitions, alwaysOn, payload,
-                    unknownTypes));
+                    unknownTypes, enabled));
         }
         return streams;
     }

@@ -8,10 +8,12 @@ import java.util.List;
  * positions in event ids; publishing writes to the first topic. {@code partitions} is used only when Streamgate
  * creates a missing topic. An {@code alwaysOn} stream is consumed and its tail kept warm from start-up on; any other
  * is consumed while it has subscribers (and an idle grace period after). {@code payload} chooses what an SSE event's
- * data holds; {@code unknownTypes} whether publishing accepts event types that have no schema.
+ * data holds; {@code unknownTypes} whether publishing accepts event types that have no schema. A stream that is not
+ * {@code enabled} is known but closed: it is not consumed, subscribing answers {@code 204} (which tells
+ * {@code EventSource} to stop reconnecting) and publishing {@code 409}.
  */
 public record StreamDefinition(String name, List<String> topics, String description, int partitions,
-                               boolean alwaysOn, Payload payload, UnknownTypes unknownTypes) {
+                               boolean alwaysOn, Payload payload, UnknownTypes unknownTypes, boolean enabled) {
     /** The SSE data of an event: the CloudEvents {@code data} alone, or the whole structured envelope. */
     public enum Payload { DATA, ENVELOPE }
 

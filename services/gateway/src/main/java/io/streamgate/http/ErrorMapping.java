@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.catalog.SchemaNotFoundException;
+import io.streamgate.catalog.StreamDisabledException;
 import io.streamgate.catalog.StreamNotFoundException;
 import io.streamgate.idempotency.IdempotencyConflictException;
 import io.streamgate.idempotency.IdempotencyKeyReusedException;
@@ -51,6 +52,8 @@ final class ErrorMapping {
                         e.getMessage()).with(body -> body.put("parameter", e.parameter()))));
         routing.error(StreamNotFoundException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.NOT_FOUND_404, "unknown-stream", "Unknown stream", e.getMessage())));
+        routing.error(StreamDisabledException.class, (req, res, e) -> send(req, res,
+                Problem.of(Status.CONFLICT_409, "stream-disabled", "Stream disabled", e.getMessage())));
         routing.error(SchemaNotFoundException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.NOT_FOUND_404, "unknown-schema", "Unknown schema", e.getMessage())));
         routing.error(NotAcceptableException.class, (req, res, e) -> send(req, res,

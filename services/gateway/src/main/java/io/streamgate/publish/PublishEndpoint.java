@@ -11,6 +11,7 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.catalog.StreamCatalog;
+import io.streamgate.catalog.StreamDisabledException;
 import io.streamgate.config.PublishSettings;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.idempotency.Idempotency;
@@ -70,6 +71,9 @@ public final class PublishEndpoint implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
+        if (!stream.enabled()) {
+            throw new StreamDisabledException(stream.name());
+        }
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json")
                 .toLowerCase(Locale.ROOT);
         boolean batch = contentType.startsWith(NDJSON);

@@ -198,6 +198,19 @@ class SettingsTest {
     }
 
     @Test
+    void aStreamIsEnabledUnlessItOrTheDefaultsSayOtherwise() {
+        Settings settings = Settings.fromYaml("""
+                streamgate:
+                  streams:
+                    on: {topics: [a]}
+                    off: {topics: [b], enabled: false}
+                """, NO_ENV);
+
+        assertTrue(settings.stream("on").orElseThrow().enabled());
+        assertEquals(false, settings.stream("off").orElseThrow().enabled());
+    }
+
+    @Test
     void refusesAnUnknownPayloadModeListingTheChoices() {
         ConfigException e = refused("streamgate: {streams: {orders: {topics: [o], payload: everything}}}");
 
