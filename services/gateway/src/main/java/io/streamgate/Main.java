@@ -47,8 +47,10 @@ public final class Main {
             settings = settings.withKafka(settings.kafka().withBootstrap(broker.bootstrapServers(), true));
         }
         Streamgate streamgate = Streamgate.start(settings);
-        log.info("Streamgate listening on http://localhost:{} (streams: {})", streamgate.port(),
-                settings.streams().stream().map(s -> s.name()).toList());
+        log.info("Streamgate listening on {}://localhost:{} (streams: {}{})",
+                settings.server().tls().isPresent() ? "https" : "http", streamgate.port(),
+                settings.streams().stream().map(s -> s.name()).toList(),
+                settings.server().tls().map(tls -> "; TLS from " + tls.source()).orElse(""));
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedKafka ownedBroker = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

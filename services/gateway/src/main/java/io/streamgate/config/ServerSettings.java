@@ -1,6 +1,7 @@
 package io.streamgate.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The HTTP server: where it listens, the size of each connection's response buffer (idle SSE connections make it
@@ -13,10 +14,11 @@ import java.time.Duration;
  * @param idleTimeout          a connection without a request in progress (between keep-alive requests, or still
  *                             sending its request line) is closed after this long
  * @param headersTimeout       a request whose headers are not complete this long after its request line is closed
+ * @param tls                  the key and certificates to serve HTTPS with; empty: plain HTTP
  */
 public record ServerSettings(String host, int port, int writeBufferSize, int maxConnections, int maxHeadersSize,
                              int maxRequestLineLength, long maxPayloadSize, Duration idleTimeout,
-                             Duration headersTimeout) {
+                             Duration headersTimeout, Optional<TlsSettings> tls) {
 
     static ServerSettings read(ConfigReader r) {
         String base = "streamgate.server";
@@ -29,6 +31,7 @@ public record ServerSettings(String host, int port, int writeBufferSize, int max
                 r.integer(base + ".maxRequestLineLength", 256, 1024 * 1024),
                 r.integer(base + ".maxPayloadSize", 1024, Integer.MAX_VALUE),
                 r.duration(base + ".idleTimeout", Duration.ofMillis(500), Duration.ofDays(1)),
-                r.duration(base + ".headersTimeout", Duration.ofMillis(100), Duration.ofMinutes(10)));
+                r.duration(base + ".headersTimeout", Duration.ofMillis(100), Duration.ofMinutes(10)),
+                TlsSettings.read(r));
     }
 }

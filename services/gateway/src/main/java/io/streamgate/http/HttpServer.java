@@ -1,14 +1,18 @@
 package io.streamgate.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.streamgate.config.ServerSettings;
 import java.time.Duration;
 
-/** Builds and starts the Helidon web server from {@link ServerSettings}: listener, transport bounds, protocols. */
+/**
+ * Builds and starts the Helidon web server from {@link ServerSettings}: listener, TLS, transport bounds, protocols.
+ */
 public final class HttpServer {
     private HttpServer() {
     }
@@ -19,7 +23,12 @@ public final class HttpServer {
         // Helidon checks for idle connections every idleConnectionPeriod: a quarter of the timeout closes one
         // between 1 and 1.25 timeouts after it fell idle.
         Duration idleCheck = Duration.ofMillis(Math.clamp(settings.idleTimeout().toMillis() / 4, 100, 30_000));
-        return WebServer.builder()
+        WebServerConfig.Builder server = WebServer.builder();
+        settings.tls().ifPresent(tls -> server.tls(Tls.builder()
+                .privateKey(tls.privateKey())
+                .privateKeyCertChain(tls.chain())
+                .build()));
+        return server
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)

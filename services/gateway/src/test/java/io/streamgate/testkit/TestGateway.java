@@ -67,7 +67,7 @@ public final class TestGateway implements AutoCloseable {
                 %s
                 """.formatted(bootstrapServers, streamsYaml);
         Settings settings = Settings.fromYaml(merge(yaml, "streamgate:\n" + moreYaml), env);
-        return new TestGateway(Streamgate.start(settings), "http");
+        return new TestGateway(Streamgate.start(settings), settings.server().tls().isPresent() ? "https" : "http");
     }
 
     private static String merge(String base, String overlay) {
