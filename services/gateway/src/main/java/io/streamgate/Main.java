@@ -51,8 +51,10 @@ public final class Main {
             log.warn("Authentication is off (streamgate.auth.enabled): every stream is open to everyone, "
                     + "including publishing. Turn it on for anything but local development.");
         }
-        log.info("Streamgate listening on http://localhost:{} (streams: {})", streamgate.port(),
-                settings.streams().stream().map(s -> s.name()).toList());
+        log.info("Streamgate listening on {}://localhost:{} (streams: {}{})",
+                settings.server().tls().isPresent() ? "https" : "http", streamgate.port(),
+                settings.streams().stream().map(s -> s.name()).toList(),
+                settings.server().tls().map(tls -> "; TLS from " + tls.source()).orElse(""));
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedKafka ownedBroker = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

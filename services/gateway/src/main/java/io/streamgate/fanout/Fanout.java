@@ -60,12 +60,14 @@ public final class Fanout implements AutoCloseable {
         final Map<String, Integer> partitions;
         /** The log start per partition as last read from Kafka (refreshed with the metadata). */
         volatile Map<TopicPartition, Long> earliest;
+        final LogEnds ends;
         int subscribers;
         long idleSince = System.nanoTime();
 
         Active(StreamLog log, FanoutMetrics.StreamMeters meters, CompletableFuture<Void> warm,
-               Map<String, Integer> partitions, Map<TopicPartition, Long> earliest) {
+               Map<String, Integer> partitions, Map<TopicPartition, Long> earliest, LogEnds ends) {
             this.earliest = Map.copyOf(earliest);
+            this.ends = ends;
             this.log = log;
             this.meters = meters;
             this.warm = warm;
@@ -154,9 +156,12 @@ public final class Fanout implements AutoCloseable {
         if (a == null || !a.warm.isDone() || a.warm.isCompletedExceptionally()) {
             return Optional.empty();
         }
+        long arrival = System.nanoTime();
         StreamLog.Snapshot tail = a.log.snapshot();
         return switch (start) {
-            case StartAt.Latest ignored -> Optional.of(new StartResolver.StartPoint(tail.head(), List.of()));
+            // The tail may not yet hold a record Kafka acknowledged before this request: "latest" is the log end.
+            case StartAt.Latest ignored -> Optional.of(new StartResolver.StartPoint(
+                    a.ends.atLeastLogEnd(tail.head(), arrival), List.of()));
             case StartAt.Resume resume -> within(resume.position(), tail, a.earliest)
                     ? Optional.of(new StartResolver.StartPoint(resume.position(), List.of()))
                     : Optional.empty();
@@ -242,7 +247,7 @@ public final class Fanout implements AutoCloseable {
         StreamLog log = new StreamLog(stream, Position.of(stream.topics(), next), settings.tailEvents(),
                 settings.tailBytes());
         CompletableFuture<Void> warm = reader.activate(log, start, latest);
-        Active a = new Active(log, metrics.stream(stream.name()), warm, counts, earliest);
+        Active a = new Active(log, metrics.stream(stream.name()), warm, counts, earliest, new LogEnds(offsets));
         active.put(stream.name(), a);
         LOG.info("Stream {} activated: tail from {} (warming up to {})", stream.name(), start, latest);
         return a;

@@ -13,6 +13,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.auth.AccessControl;
 import io.streamgate.auth.Principal;
 import io.streamgate.catalog.StreamCatalog;
+import io.streamgate.catalog.StreamDisabledException;
 import io.streamgate.config.PublishSettings;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.idempotency.Idempotency;
@@ -75,6 +76,9 @@ public final class PublishEndpoint implements Handler {
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
         access.checkPublish(stream, Principal.of(req));
+        if (!stream.enabled()) {
+            throw new StreamDisabledException(stream.name());
+        }
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json")
                 .toLowerCase(Locale.ROOT);
         boolean batch = contentType.startsWith(NDJSON);
