@@ -7,6 +7,7 @@ import io.streamgate.embedded.EmbeddedKafka;
 import io.streamgate.embedded.EmbeddedKafkaException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 import org.slf4j.Logger;
@@ -57,8 +58,10 @@ public final class Main {
                 settings.server().tls().map(tls -> "; TLS from " + tls.source()).orElse(""));
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedKafka ownedBroker = broker;
+        Duration drainWindow = settings.sse().drainWindow();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streamgate.close();
+            // SIGTERM (Kubernetes, Ctrl-C): clients are moved off over the drain window, then everything stops.
+            streamgate.drainAndClose(drainWindow);
             if (ownedBroker != null) {
                 ownedBroker.close();
             }

@@ -34,6 +34,7 @@ import io.streamgate.producer.UnknownTypes;
 import io.streamgate.schemas.EventSchemas;
 import io.streamgate.subscribe.SubscribeEndpoint;
 import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -143,6 +144,21 @@ public final class Streamgate implements AutoCloseable {
     /** The delivery engine (open subscriptions, readiness). */
     public Fanout fanout() {
         return fanout;
+    }
+
+    /**
+     * Graceful shutdown: turns unready, ends every stream within {@code window} (spread out, each with a resumable id
+     * and a jittered retry, see {@link Fanout#drain}), waits for them — a little longer than the window, for writes
+     * under way — then closes. Publishing keeps working until the close.
+     */
+    public void drainAndClose(Duration window) {
+        fanout.drain(window);
+        try {
+            fanout.awaitDrained(window.plusSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     @Override

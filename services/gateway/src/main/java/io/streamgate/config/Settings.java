@@ -77,7 +77,8 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.duration("streamgate.sse.retry", Duration.ZERO, Duration.ofHours(1)),
                 r.duration("streamgate.sse.unavailableRetry", Duration.ofMillis(100), Duration.ofHours(1)),
                 r.duration("streamgate.sse.maxLifetime", Duration.ZERO, Duration.ofDays(7)),
-                r.duration("streamgate.sse.lifetimeJitter", Duration.ZERO, Duration.ofDays(1)));
+                r.duration("streamgate.sse.lifetimeJitter", Duration.ZERO, Duration.ofDays(1)),
+                r.duration("streamgate.sse.drainWindow", Duration.ZERO, Duration.ofMinutes(30)));
         PublishSettings publish = new PublishSettings(
                 r.integer("streamgate.publish.maxEventBytes", 64, 64 * 1024 * 1024),
                 r.integer("streamgate.publish.maxBatchBytes", 64, 256 * 1024 * 1024),

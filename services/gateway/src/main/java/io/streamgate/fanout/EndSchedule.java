@@ -6,13 +6,16 @@ import java.time.Instant;
 
 /**
  * A subscription's {@link StreamEnd} as {@code System.nanoTime} deadlines, so the subscriber's waits can include
- * them. Confined to the subscriber's thread.
+ * them; and the moment a draining instance wants the subscription gone. Confined to the subscriber's thread, but for
+ * {@link #drainBy}.
  */
 final class EndSchedule {
     private static final long NEVER = Long.MAX_VALUE;
 
     private long noticeAt = NEVER;
     private long endAt = NEVER;
+    /** Set by the draining instance from another thread. */
+    private volatile long drainAt = NEVER;
 
     EndSchedule(StreamEnd end) {
         if (end.endAt().equals(Instant.MAX)) {
@@ -39,9 +42,19 @@ final class EndSchedule {
         return endAt != NEVER && now - endAt >= 0;
     }
 
+    /** Asks for the end no later than {@code deadline} (System.nanoTime); any thread. */
+    void drainBy(long deadline) {
+        drainAt = deadline;
+    }
+
+    boolean drainDue(long now) {
+        long at = drainAt;
+        return at != NEVER && now - at >= 0;
+    }
+
     /** Nanoseconds until the next deadline; Long.MAX_VALUE when there is none. */
     long nanosUntilNext(long now) {
-        return Math.min(until(noticeAt, now), until(endAt, now));
+        return Math.min(Math.min(until(noticeAt, now), until(endAt, now)), until(drainAt, now));
     }
 
     private static long until(long deadline, long now) {

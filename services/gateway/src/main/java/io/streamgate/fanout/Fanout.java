@@ -13,6 +13,7 @@ import io.streamgate.sse.SseConnection;
 import io.streamgate.subscribe.StartAt;
 import io.streamgate.subscribe.StartResolver;
 import io.streamgate.subscribe.SubscribeRequest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -48,6 +50,7 @@ public final class Fanout implements AutoCloseable {
     private final FanoutMetrics metrics;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
     private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("streamgate-fanout-janitor").daemon().factory());
     private long lastMetadataCheck = System.nanoTime();
@@ -120,6 +123,9 @@ public final class Fanout implements AutoCloseable {
 
     /** True once every always-on stream is consumed and its tail is warm. */
     public boolean ready() {
+        if (draining) {
+            return false;
+        }
         for (StreamDefinition stream : streams) {
             if (stream.alwaysOn()) {
                 Active a = active.get(stream.name());
@@ -137,6 +143,10 @@ public final class Fanout implements AutoCloseable {
         Subscriber subscriber = new Subscriber(stream.log, request, connection, sse, settings, catchUp,
                 stream.meters);
         subscribers.add(subscriber);
+        if (draining) {
+            // Arrived after the drain began: off to another instance at once.
+            subscriber.drainBy(System.nanoTime(), jitteredRetry());
+        }
         try {
             return subscriber.run(start.position(), start.gaps());
         } finally {
@@ -303,6 +313,44 @@ public final class Fanout implements AutoCloseable {
                 LOG.info("Stream {}: reading added partitions {}", a.log.stream().name(), added.keySet());
             }
         }
+    }
+
+    /**
+     * Starts draining: readiness turns false at once (the load balancer stops sending new clients), and every open
+     * subscription — and any that still arrives — ends at a random moment within {@code window} with a
+     * {@code streamgate.reconnect} event, its resumable id and a jittered {@code retry:}, so clients reconnect to
+     * other instances spread over time. Returns at once; {@link #awaitDrained} waits for the streams to end.
+     */
+    public void drain(Duration window) {
+        draining = true;
+        long now = System.nanoTime();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (Subscriber subscriber : subscribers) {
+            long spread = window.isZero() ? 0 : random.nextLong(window.toNanos());
+            subscriber.drainBy(now + spread, jitteredRetry());
+        }
+        // Waiters only wake for new records or their own deadlines: nudge them often while draining.
+        janitor.scheduleAtFixedRate(() -> active.values().forEach(a -> a.log.wakeAll()), 0, 100,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until every subscription has ended or {@code timeout} passed; true when none is left. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!subscribers.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50); // a shutdown poll, not test synchronisation
+        }
+        return subscribers.isEmpty();
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /** The advertised retry plus up to as much again at random: reconnects spread over other instances. */
+    private Duration jitteredRetry() {
+        long base = Math.max(100, sse.retry().toMillis());
+        return Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base + 1));
     }
 
     @Override

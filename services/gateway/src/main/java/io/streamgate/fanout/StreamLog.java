@@ -34,6 +34,8 @@ final class StreamLog {
     private final long maxBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
+    /** Counts wakeAll() calls; guarded by lock. */
+    private long wakeups;
     private final Deque<Checkpoint> checkpoints = new ArrayDeque<>();
     private final Cursor head;
     private final Cursor base;
@@ -100,7 +102,9 @@ final class StreamLog {
         lock.lock();
         try {
             long remaining = timeoutNanos;
-            while (lastSeq <= seq && remaining > 0) {
+            long generation = wakeups;
+            // A wakeAll() ends the wait early, so that waiters re-check their deadlines (drain, shutdown).
+            while (lastSeq <= seq && remaining > 0 && wakeups == generation) {
                 remaining = appended.awaitNanos(remaining);
             }
             return lastSeq > seq;
@@ -190,6 +194,7 @@ final class StreamLog {
     void wakeAll() {
         lock.lock();
         try {
+            wakeups++;
             appended.signalAll();
         } finally {
             lock.unlock();

@@ -54,7 +54,8 @@ final class Subscriber {
     private final List<byte[]> batch = new java.util.ArrayList<>();
     private volatile boolean stopped;
     private volatile Thread thread;
-    private EndSchedule ends;
+    private final EndSchedule ends;
+    private volatile Duration drainRetry;
 
     Subscriber(StreamLog log, SubscribeRequest request, SseConnection connection, SseSettings sse,
                FanoutSettings bounds, CatchUpReaders catchUp, FanoutMetrics.StreamMeters meters) {
@@ -68,6 +69,17 @@ final class Subscriber {
         this.stream = request.stream().name();
         this.topics = request.stream().topics();
         this.payload = request.stream().payload();
+        this.ends = new EndSchedule(request.end());
+    }
+
+    /**
+     * The instance is draining: end this subscription no later than {@code deadline} (System.nanoTime) with a
+     * {@code streamgate.reconnect} event and a {@code retry:} of {@code retry}, so its client moves to another
+     * instance when it wants. Any thread; wake the stream's waiters afterwards.
+     */
+    void drainBy(long deadline, Duration retry) {
+        drainRetry = retry;
+        ends.drainBy(deadline);
     }
 
     void stop() {
@@ -86,7 +98,6 @@ final class Subscriber {
     String run(Position start, List<Gap> gaps) {
         thread = Thread.currentThread();
         own = new Cursor(stream, start);
-        ends = new EndSchedule(request.end());
         connection.write(SseFrames.retry(sse.retry()));
         if (gaps.isEmpty()) {
             connection.write(SseFrames.idOnly(own.id()));
@@ -367,6 +378,14 @@ final class Subscriber {
             connection.write(SseFrames.event(currentId(), StreamEnd.NOTICE_TYPE,
                     StreamEnd.noticeJson(request.end())));
             connection.flush();
+        }
+        if (ends.drainDue(now)) {
+            connection.write(SseFrames.retry(drainRetry));
+            connection.write(SseFrames.event(currentId(), StreamEnd.RECONNECT_TYPE,
+                    StreamEnd.reconnectJson(new StreamEnd(java.time.Instant.MAX, java.time.Instant.MAX,
+                            StreamEnd.DRAINING), drainRetry)));
+            connection.flush();
+            return StreamEnd.DRAINING;
         }
         if (ends.endDue(now)) {
             connection.write(SseFrames.event(currentId(), StreamEnd.RECONNECT_TYPE,
