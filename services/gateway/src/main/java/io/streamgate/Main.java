@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Handler;
 import java.util.logging.LogManager;
+import io.streamgate.observe.JsonLogFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,11 @@ public final class Main {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
+        }
+        if (settings.logging().json()) {
+            for (Handler handler : java.util.logging.Logger.getLogger("").getHandlers()) {
+                handler.setFormatter(new JsonLogFormatter());
+            }
         }
         EmbeddedKafka broker = null;
         if (settings.kafka().bootstrap().isEmpty()) {

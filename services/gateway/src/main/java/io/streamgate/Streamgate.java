@@ -85,7 +85,8 @@ public final class Streamgate implements AutoCloseable {
             new ProcessorMetrics().bindTo(registry);
             idempotency = Idempotency.start(kafka, offsets, settings.publish().idempotency(),
                     settings.kafka().requestTimeout(), json, registry);
-            fanout = new Fanout(enabled, kafka, offsets, settings.fanout(), settings.sse(), registry);
+            fanout = new Fanout(enabled, kafka, offsets, settings.fanout(), settings.sse(),
+                    settings.logging().connections(), registry);
             fanout.start();
             watchdog = new WriteWatchdog(settings.limits().writeTimeout(), registry);
             headersDeadline = new HeadersDeadline(settings.server().headersTimeout(), registry);

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings sse, PublishSettings publish,
                        FanoutSettings fanout, LimitsSettings limits, CorsSettings cors,
-                       Optional<Path> schemaDirectory, AuthSettings auth, List<StreamDefinition> streams) {
+                       Optional<Path> schemaDirectory, AuthSettings auth, LoggingSettings logging,
+                       List<StreamDefinition> streams) {
 
     private static final Pattern STREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -105,7 +106,15 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
         schemaDirectory.filter(dir -> !java.nio.file.Files.isDirectory(dir)).ifPresent(dir ->
                 r.problem("streamgate.schemas.directory", schemas, "must name an existing directory"));
         return new Settings(server, kafka, sse, publish, fanout, LimitsSettings.read(r), CorsSettings.read(r),
-                schemaDirectory, auth(r), streams(r));
+                schemaDirectory, auth(r), logging(r), streams(r));
+    }
+
+    private static LoggingSettings logging(ConfigReader r) {
+        String format = r.string("streamgate.logging.format").trim();
+        if (!format.equals("text") && !format.equals("json")) {
+            r.problem("streamgate.logging.format", format, "must be text or json");
+        }
+        return new LoggingSettings(format.equals("json"), r.bool("streamgate.logging.connections"));
     }
 
     private static AuthSettings auth(ConfigReader r) {
@@ -236,7 +245,8 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
 
     /** The same settings with other Kafka settings (used once the embedded broker is up). */
     public Settings withKafka(KafkaSettings other) {
-        return new Settings(server, other, sse, publish, fanout, limits, cors, schemaDirectory, auth, streams);
+        return new Settings(server, other, sse, publish, fanout, limits, cors, schemaDirectory, auth, logging,
+                streams);
     }
 
     /** One of an enum's constants, written in lower case; {@code fallback} after reporting anything else. */

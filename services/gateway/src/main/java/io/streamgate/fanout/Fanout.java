@@ -8,7 +8,9 @@ import io.streamgate.config.StreamDefinition;
 import io.streamgate.kafka.KafkaClients;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
+import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Position;
+import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.subscribe.StartAt;
 import io.streamgate.subscribe.StartResolver;
@@ -51,6 +53,7 @@ public final class Fanout implements AutoCloseable {
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+    private final boolean logConnections;
     private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("streamgate-fanout-janitor").daemon().factory());
     private long lastMetadataCheck = System.nanoTime();
@@ -79,7 +82,8 @@ public final class Fanout implements AutoCloseable {
     }
 
     public Fanout(List<StreamDefinition> streams, KafkaClients kafka, LogOffsets offsets, FanoutSettings settings,
-                  SseSettings sse, MeterRegistry registry) {
+                  SseSettings sse, boolean logConnections, MeterRegistry registry) {
+        this.logConnections = logConnections;
         this.streams = List.copyOf(streams);
         this.offsets = offsets;
         this.settings = settings;
@@ -142,16 +146,32 @@ public final class Fanout implements AutoCloseable {
         Active stream = acquire(request.stream());
         Subscriber subscriber = new Subscriber(stream.log, request, connection, sse, settings, catchUp,
                 stream.meters);
+        long opened = System.nanoTime();
+        String reason = "error";
+        if (logConnections) {
+            LOG.info("stream opened stream={} position={} keys={} types={}", request.stream().name(),
+                    EventIdCodec.encode(request.stream().name(), start.position()), request.keys().size(),
+                    request.types().size());
+        }
         subscribers.add(subscriber);
         if (draining) {
             // Arrived after the drain began: off to another instance at once.
             subscriber.drainBy(System.nanoTime(), jitteredRetry());
         }
         try {
-            return subscriber.run(start.position(), start.gaps());
+            reason = subscriber.run(start.position(), start.gaps());
+            return reason;
+        } catch (ClientGoneException e) {
+            reason = "client-closed";
+            throw e;
         } finally {
             subscribers.remove(subscriber);
             release(stream);
+            if (logConnections) {
+                // The position is the id the client would resume from: support can replay exactly what it missed.
+                LOG.info("stream closed stream={} position={} durationMs={} reason={}", request.stream().name(),
+                        subscriber.currentId(), (System.nanoTime() - opened) / 1_000_000, reason.replace(' ', '-'));
+            }
         }
     }
 
