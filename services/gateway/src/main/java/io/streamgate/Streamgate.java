@@ -104,7 +104,7 @@ public final class Streamgate implements AutoCloseable {
                             settings.auth().expiryNotice(), registry, json),
                     new PublishEndpoint(catalog, access, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
-                            settings.publish(), json),
+                            settings.publish(), registry, json),
                     new ObserveEndpoints(kafka.admin(), fanout, registry, json),
                     json);
             WebServer server = HttpServer.start(settings.server(), routing, headersDeadline, json);

@@ -53,6 +53,8 @@ public final class Fanout implements AutoCloseable {
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+    private final Set<TopicPartition> lagGauges = ConcurrentHashMap.newKeySet();
+    private final MeterRegistry registry;
     private final boolean logConnections;
     private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("streamgate-fanout-janitor").daemon().factory());
@@ -89,6 +91,7 @@ public final class Fanout implements AutoCloseable {
         this.settings = settings;
         this.sse = sse;
         this.metrics = new FanoutMetrics(registry);
+        this.registry = registry;
         this.reader = new LiveReader(kafka.newConsumer(2_000));
         this.catchUp = new CatchUpReaders(settings.catchUpReaders(), settings.catchUpChunkEvents(),
                 () -> kafka.newConsumer(settings.catchUpChunkEvents()));
@@ -284,6 +287,7 @@ public final class Fanout implements AutoCloseable {
     }
 
     private void housekeeping() {
+        registerLagGauges();
         try {
             synchronized (this) {
                 for (StreamDefinition stream : streams) {
@@ -331,6 +335,18 @@ public final class Fanout implements AutoCloseable {
                     a.partitions.putAll(now);
                 }
                 LOG.info("Stream {}: reading added partitions {}", a.log.stream().name(), added.keySet());
+            }
+        }
+    }
+
+    /** A lag gauge per partition the live reader consumes (partitions only come, gauges read 0 once released). */
+    private void registerLagGauges() {
+        for (TopicPartition tp : reader.lag().keySet()) {
+            if (lagGauges.add(tp)) {
+                Gauge.builder("streamgate.consumer.lag", reader.lag(), lag -> lag.getOrDefault(tp, 0L))
+                        .tag("topic", tp.topic()).tag("partition", Integer.toString(tp.partition()))
+                        .description("Records the live reader trails the log end by (from its last fetch)")
+                        .register(registry);
             }
         }
     }

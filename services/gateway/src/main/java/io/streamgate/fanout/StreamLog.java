@@ -128,7 +128,8 @@ final class StreamLog {
                 String type = SsePayload.type(record);
                 String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
                 String data = SsePayload.data(record, stream.payload());
-                store(++seq, topicIndex, record.partition(), record.offset(), key, type, data, false);
+                store(++seq, topicIndex, record.partition(), record.offset(), record.timestamp(), key, type, data,
+                        false);
             }
             if (seq > lastSeq) {
                 publish(seq);
@@ -149,18 +150,19 @@ final class StreamLog {
             base.ensurePartitions(topicIndex, partition + 1, 0);
             head.advance(topicIndex, partition, to + 1);
             long seq = lastSeq + 1;
-            store(seq, topicIndex, partition, to, null, Gap.EVENT_TYPE, gapJson, true);
+            store(seq, topicIndex, partition, to, System.currentTimeMillis(), null, Gap.EVENT_TYPE, gapJson, true);
             publish(seq);
         } finally {
             lock.unlock();
         }
     }
 
-    private void store(long seq, int topicIndex, int partition, long offset, String key, String type, String data,
-                       boolean control) {
+    private void store(long seq, int topicIndex, int partition, long offset, long timestamp, String key, String type,
+                       String data, boolean control) {
         String id = head.id();
         byte[] frame = SseFrames.event(id, type, data);
-        Entry entry = new Entry(seq, topicIndex, partition, offset, key, type, id, frame, 5 + id.length(), control);
+        Entry entry = new Entry(seq, topicIndex, partition, offset, timestamp, key, type, id, frame, 5 + id.length(),
+                control);
         int slot = (int) (seq % ring.length);
         if (ring[slot] != null && ring[slot].seq() >= firstSeq) {
             evictOldest();

@@ -131,6 +131,7 @@ final class Subscriber {
         }
         batch.clear();
         int written = 0;
+        long newest = 0;
         while (seq < log.lastSeq() && written < bounds.batchBytes()) {
             Entry entry = log.get(seq + 1);
             if (entry == null) {
@@ -142,6 +143,7 @@ final class Subscriber {
             if (entry.control() || matches(entry.key(), entry.type())) {
                 batch.add(entry.frame());
                 written += entry.frame().length;
+                newest = Math.max(newest, entry.timestamp());
                 idPending = false;
             } else {
                 idPending = true;
@@ -149,6 +151,7 @@ final class Subscriber {
         }
         if (!batch.isEmpty()) {
             writeShared(written);
+            meters.latency(newest);
         }
         return null;
     }
