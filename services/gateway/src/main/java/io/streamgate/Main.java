@@ -7,8 +7,11 @@ import io.streamgate.embedded.EmbeddedKafka;
 import io.streamgate.embedded.EmbeddedKafkaException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Handler;
 import java.util.logging.LogManager;
+import io.streamgate.observe.JsonLogFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,11 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (settings.logging().json()) {
+            for (Handler handler : java.util.logging.Logger.getLogger("").getHandlers()) {
+                handler.setFormatter(new JsonLogFormatter());
+            }
+        }
         EmbeddedKafka broker = null;
         if (settings.kafka().bootstrap().isEmpty()) {
             KafkaSettings.Embedded embedded = settings.kafka().embedded();
@@ -51,12 +59,16 @@ public final class Main {
             log.warn("Authentication is off (streamgate.auth.enabled): every stream is open to everyone, "
                     + "including publishing. Turn it on for anything but local development.");
         }
-        log.info("Streamgate listening on http://localhost:{} (streams: {})", streamgate.port(),
-                settings.streams().stream().map(s -> s.name()).toList());
+        log.info("Streamgate listening on {}://localhost:{} (streams: {}{})",
+                settings.server().tls().isPresent() ? "https" : "http", streamgate.port(),
+                settings.streams().stream().map(s -> s.name()).toList(),
+                settings.server().tls().map(tls -> "; TLS from " + tls.source()).orElse(""));
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedKafka ownedBroker = broker;
+        Duration drainWindow = settings.sse().drainWindow();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streamgate.close();
+            // SIGTERM (Kubernetes, Ctrl-C): clients are moved off over the drain window, then everything stops.
+            streamgate.drainAndClose(drainWindow);
             if (ownedBroker != null) {
                 ownedBroker.close();
             }

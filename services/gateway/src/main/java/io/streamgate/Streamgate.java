@@ -9,12 +9,18 @@ import io.streamgate.auth.Authentication;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.config.Settings;
+import io.streamgate.config.StreamDefinition;
 import io.streamgate.console.ConsoleEndpoint;
+import io.streamgate.cors.CorsFilter;
+import io.streamgate.http.HttpServer;
 import io.streamgate.http.Routes;
 import io.streamgate.idempotency.Idempotency;
 import io.streamgate.kafka.KafkaClients;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.TopicProvisioner;
+import io.streamgate.limits.ConnectionLimits;
+import io.streamgate.limits.HeadersDeadline;
+import io.streamgate.limits.WriteWatchdog;
 import io.streamgate.publish.PublishEndpoint;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -28,6 +34,8 @@ import io.streamgate.producer.EventValidator;
 import io.streamgate.producer.UnknownTypes;
 import io.streamgate.schemas.EventSchemas;
 import io.streamgate.subscribe.SubscribeEndpoint;
+import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -40,14 +48,18 @@ public final class Streamgate implements AutoCloseable {
     private final LogOffsets offsets;
     private final Fanout fanout;
     private final Idempotency idempotency;
+    private final WriteWatchdog watchdog;
+    private final HeadersDeadline headersDeadline;
     private final WebServer server;
 
     private Streamgate(KafkaClients kafka, LogOffsets offsets, Fanout fanout, Idempotency idempotency,
-                       WebServer server) {
+                       WriteWatchdog watchdog, HeadersDeadline headersDeadline, WebServer server) {
         this.kafka = kafka;
         this.offsets = offsets;
         this.fanout = fanout;
         this.idempotency = idempotency;
+        this.watchdog = watchdog;
+        this.headersDeadline = headersDeadline;
         this.server = server;
     }
 
@@ -56,9 +68,13 @@ public final class Streamgate implements AutoCloseable {
         KafkaClients kafka = new KafkaClients(settings.kafka(), instanceId);
         Fanout fanout = null;
         Idempotency idempotency = null;
+        WriteWatchdog watchdog = null;
+        HeadersDeadline headersDeadline = null;
         try {
+            // A disabled stream is neither created nor consumed; it is only known, to answer for it.
+            List<StreamDefinition> enabled = settings.streams().stream().filter(StreamDefinition::enabled).toList();
             if (settings.kafka().createTopics()) {
-                TopicProvisioner.createMissing(kafka.admin(), settings.streams(), settings.kafka().requestTimeout());
+                TopicProvisioner.createMissing(kafka.admin(), enabled, settings.kafka().requestTimeout());
             }
             ObjectMapper json = new ObjectMapper();
             LogOffsets offsets = new LogOffsets(kafka.admin(), settings.kafka().requestTimeout());
@@ -70,38 +86,38 @@ public final class Streamgate implements AutoCloseable {
             new ProcessorMetrics().bindTo(registry);
             idempotency = Idempotency.start(kafka, offsets, settings.publish().idempotency(),
                     settings.kafka().requestTimeout(), json, registry);
-            fanout = new Fanout(settings.streams(), kafka, offsets, settings.fanout(), settings.sse(), registry);
+            fanout = new Fanout(enabled, kafka, offsets, settings.fanout(), settings.sse(),
+                    settings.logging().connections(), registry);
             fanout.start();
+            watchdog = new WriteWatchdog(settings.limits().writeTimeout(), registry);
+            headersDeadline = new HeadersDeadline(settings.server().headersTimeout(), registry);
             HttpRouting.Builder routing = HttpRouting.builder();
             EventSchemas schemas = settings.schemaDirectory().map(EventSchemas::builtInAnd)
                     .orElseGet(EventSchemas::builtIn);
             AccessControl access = new AccessControl(settings.auth().enabled());
             Routes.register(routing,
+                    new CorsFilter(settings.cors(), registry, json),
                     new Authentication(settings.auth()),
                     new StreamsEndpoint(catalog, access, offsets, fanout::knownPartitions, json),
                     new SchemasEndpoint(schemas, json),
-                    new SubscribeEndpoint(catalog, offsets, fanout, access, settings.sse(),
-                            settings.auth().expiryNotice(), json),
+                    new SubscribeEndpoint(catalog, offsets, fanout, access,
+                            new ConnectionLimits(settings.limits(), registry), watchdog, settings.sse(),
+                            settings.auth().expiryNotice(), registry, json),
                     new PublishEndpoint(catalog, access, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
-                            settings.publish(), json),
+                            settings.publish(), registry, json),
                     new ObserveEndpoints(kafka.admin(), fanout, registry, json),
                     new ConsoleEndpoint(),
                     json);
-            WebServer server = WebServer.builder()
-                    .host(settings.server().host())
-                    .port(settings.server().port())
-                    .shutdownHook(false)
-                    // Idle SSE connections dominate: a small per-connection buffer saves heap, and batches are
-                    // written as one array that bypasses it.
-                    .writeBufferSize(settings.server().writeBufferSize())
-                    // Small SSE frames must leave at once, not wait for Nagle + delayed ACK (~40 ms each).
-                    .connectionOptions(options -> options.tcpNoDelay(true))
-                    .routing(routing)
-                    .build()
-                    .start();
-            return new Streamgate(kafka, offsets, fanout, idempotency, server);
+            WebServer server = HttpServer.start(settings.server(), routing, headersDeadline, json);
+            return new Streamgate(kafka, offsets, fanout, idempotency, watchdog, headersDeadline, server);
         } catch (RuntimeException e) {
+            if (watchdog != null) {
+                watchdog.close();
+            }
+            if (headersDeadline != null) {
+                headersDeadline.close();
+            }
             if (fanout != null) {
                 fanout.close();
             }
@@ -133,10 +149,27 @@ public final class Streamgate implements AutoCloseable {
         return fanout;
     }
 
+    /**
+     * Graceful shutdown: turns unready, ends every stream within {@code window} (spread out, each with a resumable id
+     * and a jittered retry, see {@link Fanout#drain}), waits for them — a little longer than the window, for writes
+     * under way — then closes. Publishing keeps working until the close.
+     */
+    public void drainAndClose(Duration window) {
+        fanout.drain(window);
+        try {
+            fanout.awaitDrained(window.plusSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
     @Override
     public void close() {
         fanout.close();
         server.stop();
+        watchdog.close();
+        headersDeadline.close();
         idempotency.close();
         kafka.close();
     }

@@ -49,10 +49,12 @@ public final class StreamsEndpoint implements Handler {
             item.put("name", stream.name());
             item.put("description", stream.description());
             item.put("payload", stream.payload().name().toLowerCase(java.util.Locale.ROOT));
+            item.put("enabled", stream.enabled());
             ArrayNode topics = item.putArray("topics");
             stream.topics().forEach(topics::add);
             ObjectNode partitions = item.putObject("partitions");
-            Map<String, Integer> counts = known.apply(stream.name()).orElseGet(() -> counts(stream.topics()));
+            Map<String, Integer> counts = !stream.enabled() ? Map.of()
+                    : known.apply(stream.name()).orElseGet(() -> counts(stream.topics()));
             for (Map.Entry<String, Integer> e : counts.entrySet()) {
                 partitions.put(e.getKey(), e.getValue());
             }

@@ -2,6 +2,7 @@ package io.streamgate.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -11,8 +12,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,15 +87,16 @@ final class ConfigTree {
     }
 
     /**
-     * Applies environment variables to every scalar key that the built-in file declares (their names are
-     * derived, e.g. {@code streamgate.sse.heartbeat} from {@code STREAMGATE_SSE_HEARTBEAT}) and to Kafka client
-     * properties ({@code STREAMGATE_KAFKA_PROPERTY_SASL_MECHANISM} sets {@code sasl.mechanism}).
+     * Applies environment variables to every scalar or list key that the built-in file declares (their names are
+     * derived, e.g. {@code streamgate.sse.heartbeat} from {@code STREAMGATE_SSE_HEARTBEAT}; a list is given
+     * comma-separated) and to Kafka client properties ({@code STREAMGATE_KAFKA_PROPERTY_SASL_MECHANISM} sets
+     * {@code sasl.mechanism}).
      */
     static void applyEnvironment(ObjectNode tree, ObjectNode declared, Map<String, String> env) {
-        for (String path : scalarPaths(declared, "")) {
-            String value = env.get(envName(path));
+        for (Map.Entry<String, Boolean> path : valuePaths(declared, "").entrySet()) {
+            String value = env.get(envName(path.getKey()));
             if (value != null) {
-                set(tree, path, value);
+                set(tree, path.getKey(), path.getValue() ? list(value) : TextNode.valueOf(value));
             }
         }
         env.forEach((name, value) -> {
@@ -125,8 +127,9 @@ final class ConfigTree {
         return name.toString();
     }
 
-    private static List<String> scalarPaths(JsonNode node, String prefix) {
-        List<String> paths = new ArrayList<>();
+    /** The declared scalar and list keys, each mapped to whether it is a list. */
+    private static Map<String, Boolean> valuePaths(JsonNode node, String prefix) {
+        Map<String, Boolean> paths = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
@@ -135,17 +138,28 @@ final class ConfigTree {
                 continue; // stream definitions are not environment-addressable
             }
             if (field.getValue().isObject()) {
-                paths.addAll(scalarPaths(field.getValue(), path));
-            } else if (field.getValue().isValueNode()) {
-                paths.add(path);
+                paths.putAll(valuePaths(field.getValue(), path));
+            } else if (field.getValue().isValueNode() || field.getValue().isArray()) {
+                paths.put(path, field.getValue().isArray());
             }
         }
         return paths;
     }
 
-    private static void set(ObjectNode tree, String path, String value) {
+    /** A comma-separated variable as a list; blank items are dropped, so an empty variable is an empty list. */
+    private static ArrayNode list(String value) {
+        ArrayNode items = JsonNodeFactory.instance.arrayNode();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return items;
+    }
+
+    private static void set(ObjectNode tree, String path, JsonNode value) {
         int dot = path.lastIndexOf('.');
-        objectAt(tree, path.substring(0, dot)).set(path.substring(dot + 1), TextNode.valueOf(value));
+        objectAt(tree, path.substring(0, dot)).set(path.substring(dot + 1), value);
     }
 
     private static ObjectNode objectAt(ObjectNode tree, String path) {

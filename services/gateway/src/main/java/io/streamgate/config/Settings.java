@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * naming the key, the value and the rule.
  */
 public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings sse, PublishSettings publish,
-                       FanoutSettings fanout, Optional<Path> schemaDirectory, AuthSettings auth,
+                       FanoutSettings fanout, LimitsSettings limits, CorsSettings cors,
+                       Optional<Path> schemaDirectory, AuthSettings auth, LoggingSettings logging,
                        List<StreamDefinition> streams) {
 
     private static final Pattern STREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -59,10 +60,7 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
     }
 
     private static Settings read(ConfigReader r) {
-        ServerSettings server = new ServerSettings(
-                r.string("streamgate.server.host"),
-                r.integer("streamgate.server.port", 0, 65535),
-                r.integer("streamgate.server.writeBufferSize", 128, 1024 * 1024));
+        ServerSettings server = ServerSettings.read(r);
         String bootstrap = r.string("streamgate.kafka.bootstrap").trim();
         KafkaSettings kafka = new KafkaSettings(
                 bootstrap.isEmpty() ? Optional.empty() : Optional.of(bootstrap),
@@ -78,8 +76,10 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
         SseSettings sse = new SseSettings(
                 r.duration("streamgate.sse.heartbeat", Duration.ofMillis(50), Duration.ofMinutes(10)),
                 r.duration("streamgate.sse.retry", Duration.ZERO, Duration.ofHours(1)),
+                r.duration("streamgate.sse.unavailableRetry", Duration.ofMillis(100), Duration.ofHours(1)),
                 r.duration("streamgate.sse.maxLifetime", Duration.ZERO, Duration.ofDays(7)),
-                r.duration("streamgate.sse.lifetimeJitter", Duration.ZERO, Duration.ofDays(1)));
+                r.duration("streamgate.sse.lifetimeJitter", Duration.ZERO, Duration.ofDays(1)),
+                r.duration("streamgate.sse.drainWindow", Duration.ZERO, Duration.ofMinutes(30)));
         PublishSettings publish = new PublishSettings(
                 r.integer("streamgate.publish.maxEventBytes", 64, 64 * 1024 * 1024),
                 r.integer("streamgate.publish.maxBatchBytes", 64, 256 * 1024 * 1024),
@@ -96,11 +96,25 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.integer("streamgate.fanout.maxLagEvents", 1, Integer.MAX_VALUE),
                 r.integer("streamgate.fanout.batchBytes", 1024, 64 * 1024 * 1024),
                 r.duration("streamgate.fanout.metadataRefresh", Duration.ofMillis(100), Duration.ofHours(1)));
+        if (server.maxPayloadSize() < publish.maxBatchBytes()) {
+            r.problem("streamgate.server.maxPayloadSize", server.maxPayloadSize(), "must be at least "
+                    + "streamgate.publish.maxBatchBytes (" + publish.maxBatchBytes() + "), so that publishing "
+                    + "answers with its own limits");
+        }
         String schemas = r.string("streamgate.schemas.directory").trim();
         Optional<Path> schemaDirectory = schemas.isEmpty() ? Optional.empty() : Optional.of(Path.of(schemas));
         schemaDirectory.filter(dir -> !java.nio.file.Files.isDirectory(dir)).ifPresent(dir ->
                 r.problem("streamgate.schemas.directory", schemas, "must name an existing directory"));
-        return new Settings(server, kafka, sse, publish, fanout, schemaDirectory, auth(r), streams(r));
+        return new Settings(server, kafka, sse, publish, fanout, LimitsSettings.read(r), CorsSettings.read(r),
+                schemaDirectory, auth(r), logging(r), streams(r));
+    }
+
+    private static LoggingSettings logging(ConfigReader r) {
+        String format = r.string("streamgate.logging.format").trim();
+        if (!format.equals("text") && !format.equals("json")) {
+            r.problem("streamgate.logging.format", format, "must be text or json");
+        }
+        return new LoggingSettings(format.equals("json"), r.bool("streamgate.logging.connections"));
     }
 
     private static AuthSettings auth(ConfigReader r) {
@@ -186,6 +200,7 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
         List<StreamDefinition> streams = new ArrayList<>();
         int defaultPartitions = r.integer("streamgate.streamDefaults.partitions", 1, 10_000);
         boolean defaultAlwaysOn = r.bool("streamgate.streamDefaults.alwaysOn");
+        boolean defaultEnabled = r.bool("streamgate.streamDefaults.enabled");
         StreamDefinition.Payload defaultPayload = choice(r, "streamgate.streamDefaults.payload",
                 StreamDefinition.Payload.class, StreamDefinition.Payload.DATA);
         UnknownTypes defaultUnknown = choice(r, "streamgate.streamDefaults.unknownTypes", UnknownTypes.class,
@@ -221,15 +236,17 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                     : choice(r, base + ".unknownTypes", UnknownTypes.class, defaultUnknown);
             StreamAccess access = r.node(base + ".access") == null ? defaultAccess
                     : access(r, base + ".access", defaultAccess);
+            boolean enabled = r.node(base + ".enabled") == null ? defaultEnabled : r.bool(base + ".enabled");
             streams.add(new StreamDefinition(name, topics, description, partitions, alwaysOn, payload,
-                    unknownTypes, access));
+                    unknownTypes, access, enabled));
         }
         return streams;
     }
 
     /** The same settings with other Kafka settings (used once the embedded broker is up). */
     public Settings withKafka(KafkaSettings other) {
-        return new Settings(server, other, sse, publish, fanout, schemaDirectory, auth, streams);
+        return new Settings(server, other, sse, publish, fanout, limits, cors, schemaDirectory, auth, logging,
+                streams);
     }
 
     /** One of an enum's constants, written in lower case; {@code fallback} after reporting anything else. */

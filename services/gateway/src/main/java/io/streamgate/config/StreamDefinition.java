@@ -9,10 +9,12 @@ import java.util.List;
  * creates a missing topic. An {@code alwaysOn} stream is consumed and its tail kept warm from start-up on; any other
  * is consumed while it has subscribers (and an idle grace period after). {@code payload} chooses what an SSE event's
  * data holds; {@code unknownTypes} whether publishing accepts event types that have no schema; {@code access} who
- * may subscribe and publish.
+ * may subscribe and publish. A stream that is not {@code enabled} is known but closed: it is not consumed,
+ * subscribing answers {@code 204} (which tells {@code EventSource} to stop reconnecting) and publishing {@code 409}.
  */
 public record StreamDefinition(String name, List<String> topics, String description, int partitions,
-                               boolean alwaysOn, Payload payload, UnknownTypes unknownTypes, StreamAccess access) {
+                               boolean alwaysOn, Payload payload, UnknownTypes unknownTypes, StreamAccess access,
+                               boolean enabled) {
     /** The SSE data of an event: the CloudEvents {@code data} alone, or the whole structured envelope. */
     public enum Payload { DATA, ENVELOPE }
 

@@ -8,11 +8,14 @@ import io.streamgate.config.StreamDefinition;
 import io.streamgate.kafka.KafkaClients;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
+import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Position;
+import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.subscribe.StartAt;
 import io.streamgate.subscribe.StartResolver;
 import io.streamgate.subscribe.SubscribeRequest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -48,6 +52,10 @@ public final class Fanout implements AutoCloseable {
     private final FanoutMetrics metrics;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
+    private final Set<TopicPartition> lagGauges = ConcurrentHashMap.newKeySet();
+    private final MeterRegistry registry;
+    private final boolean logConnections;
     private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("streamgate-fanout-janitor").daemon().factory());
     private long lastMetadataCheck = System.nanoTime();
@@ -60,12 +68,14 @@ public final class Fanout implements AutoCloseable {
         final Map<String, Integer> partitions;
         /** The log start per partition as last read from Kafka (refreshed with the metadata). */
         volatile Map<TopicPartition, Long> earliest;
+        final LogEnds ends;
         int subscribers;
         long idleSince = System.nanoTime();
 
         Active(StreamLog log, FanoutMetrics.StreamMeters meters, CompletableFuture<Void> warm,
-               Map<String, Integer> partitions, Map<TopicPartition, Long> earliest) {
+               Map<String, Integer> partitions, Map<TopicPartition, Long> earliest, LogEnds ends) {
             this.earliest = Map.copyOf(earliest);
+            this.ends = ends;
             this.log = log;
             this.meters = meters;
             this.warm = warm;
@@ -74,12 +84,14 @@ public final class Fanout implements AutoCloseable {
     }
 
     public Fanout(List<StreamDefinition> streams, KafkaClients kafka, LogOffsets offsets, FanoutSettings settings,
-                  SseSettings sse, MeterRegistry registry) {
+                  SseSettings sse, boolean logConnections, MeterRegistry registry) {
+        this.logConnections = logConnections;
         this.streams = List.copyOf(streams);
         this.offsets = offsets;
         this.settings = settings;
         this.sse = sse;
         this.metrics = new FanoutMetrics(registry);
+        this.registry = registry;
         this.reader = new LiveReader(kafka.newConsumer(2_000));
         this.catchUp = new CatchUpReaders(settings.catchUpReaders(), settings.catchUpChunkEvents(),
                 () -> kafka.newConsumer(settings.catchUpChunkEvents()));
@@ -118,6 +130,9 @@ public final class Fanout implements AutoCloseable {
 
     /** True once every always-on stream is consumed and its tail is warm. */
     public boolean ready() {
+        if (draining) {
+            return false;
+        }
         for (StreamDefinition stream : streams) {
             if (stream.alwaysOn()) {
                 Active a = active.get(stream.name());
@@ -134,12 +149,32 @@ public final class Fanout implements AutoCloseable {
         Active stream = acquire(request.stream());
         Subscriber subscriber = new Subscriber(stream.log, request, connection, sse, settings, catchUp,
                 stream.meters);
+        long opened = System.nanoTime();
+        String reason = "error";
+        if (logConnections) {
+            LOG.info("stream opened stream={} position={} keys={} types={}", request.stream().name(),
+                    EventIdCodec.encode(request.stream().name(), start.position()), request.keys().size(),
+                    request.types().size());
+        }
         subscribers.add(subscriber);
+        if (draining) {
+            // Arrived after the drain began: off to another instance at once.
+            subscriber.drainBy(System.nanoTime(), jitteredRetry());
+        }
         try {
-            return subscriber.run(start.position(), start.gaps());
+            reason = subscriber.run(start.position(), start.gaps());
+            return reason;
+        } catch (ClientGoneException e) {
+            reason = "client-closed";
+            throw e;
         } finally {
             subscribers.remove(subscriber);
             release(stream);
+            if (logConnections) {
+                // The position is the id the client would resume from: support can replay exactly what it missed.
+                LOG.info("stream closed stream={} position={} durationMs={} reason={}", request.stream().name(),
+                        subscriber.currentId(), (System.nanoTime() - opened) / 1_000_000, reason.replace(' ', '-'));
+            }
         }
     }
 
@@ -154,9 +189,12 @@ public final class Fanout implements AutoCloseable {
         if (a == null || !a.warm.isDone() || a.warm.isCompletedExceptionally()) {
             return Optional.empty();
         }
+        long arrival = System.nanoTime();
         StreamLog.Snapshot tail = a.log.snapshot();
         return switch (start) {
-            case StartAt.Latest ignored -> Optional.of(new StartResolver.StartPoint(tail.head(), List.of()));
+            // The tail may not yet hold a record Kafka acknowledged before this request: "latest" is the log end.
+            case StartAt.Latest ignored -> Optional.of(new StartResolver.StartPoint(
+                    a.ends.atLeastLogEnd(tail.head(), arrival), List.of()));
             case StartAt.Resume resume -> within(resume.position(), tail, a.earliest)
                     ? Optional.of(new StartResolver.StartPoint(resume.position(), List.of()))
                     : Optional.empty();
@@ -242,13 +280,14 @@ public final class Fanout implements AutoCloseable {
         StreamLog log = new StreamLog(stream, Position.of(stream.topics(), next), settings.tailEvents(),
                 settings.tailBytes());
         CompletableFuture<Void> warm = reader.activate(log, start, latest);
-        Active a = new Active(log, metrics.stream(stream.name()), warm, counts, earliest);
+        Active a = new Active(log, metrics.stream(stream.name()), warm, counts, earliest, new LogEnds(offsets));
         active.put(stream.name(), a);
         LOG.info("Stream {} activated: tail from {} (warming up to {})", stream.name(), start, latest);
         return a;
     }
 
     private void housekeeping() {
+        registerLagGauges();
         try {
             synchronized (this) {
                 for (StreamDefinition stream : streams) {
@@ -298,6 +337,56 @@ public final class Fanout implements AutoCloseable {
                 LOG.info("Stream {}: reading added partitions {}", a.log.stream().name(), added.keySet());
             }
         }
+    }
+
+    /** A lag gauge per partition the live reader consumes (partitions only come, gauges read 0 once released). */
+    private void registerLagGauges() {
+        for (TopicPartition tp : reader.lag().keySet()) {
+            if (lagGauges.add(tp)) {
+                Gauge.builder("streamgate.consumer.lag", reader.lag(), lag -> lag.getOrDefault(tp, 0L))
+                        .tag("topic", tp.topic()).tag("partition", Integer.toString(tp.partition()))
+                        .description("Records the live reader trails the log end by (from its last fetch)")
+                        .register(registry);
+            }
+        }
+    }
+
+    /**
+     * Starts draining: readiness turns false at once (the load balancer stops sending new clients), and every open
+     * subscription — and any that still arrives — ends at a random moment within {@code window} with a
+     * {@code streamgate.reconnect} event, its resumable id and a jittered {@code retry:}, so clients reconnect to
+     * other instances spread over time. Returns at once; {@link #awaitDrained} waits for the streams to end.
+     */
+    public void drain(Duration window) {
+        draining = true;
+        long now = System.nanoTime();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (Subscriber subscriber : subscribers) {
+            long spread = window.isZero() ? 0 : random.nextLong(window.toNanos());
+            subscriber.drainBy(now + spread, jitteredRetry());
+        }
+        // Waiters only wake for new records or their own deadlines: nudge them often while draining.
+        janitor.scheduleAtFixedRate(() -> active.values().forEach(a -> a.log.wakeAll()), 0, 100,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until every subscription has ended or {@code timeout} passed; true when none is left. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!subscribers.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50); // a shutdown poll, not test synchronisation
+        }
+        return subscribers.isEmpty();
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /** The advertised retry plus up to as much again at random: reconnects spread over other instances. */
+    private Duration jitteredRetry() {
+        long base = Math.max(100, sse.retry().toMillis());
+        return Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base + 1));
     }
 
     @Override

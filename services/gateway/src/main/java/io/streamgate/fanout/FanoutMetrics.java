@@ -1,6 +1,7 @@
 package io.streamgate.fanout;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -32,6 +33,7 @@ final class FanoutMetrics {
         private final Counter lagCloses;
         private final Counter caughtUp;
         private final Counter gaps;
+        private final Timer latency;
 
         private StreamMeters(String stream) {
             events = counter("streamgate.events.delivered", stream, "Events written to subscribers");
@@ -46,6 +48,10 @@ final class FanoutMetrics {
                     "Subscribers closed (with their id) for lagging more than fanout.maxLagEvents");
             caughtUp = counter("streamgate.catchup.events", stream, "Records read from Kafka by catch-up readers");
             gaps = counter("streamgate.gaps", stream, "streamgate.gap events sent");
+            latency = Timer.builder("streamgate.delivery.latency").tag("stream", stream)
+                    .description("From a record's Kafka timestamp to its write to a live subscriber")
+                    .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                    .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(registry);
         }
 
         private Counter counter(String name, String stream, String description) {
@@ -55,6 +61,14 @@ final class FanoutMetrics {
         void delivered(long count, long size) {
             events.increment(count);
             bytes.increment(size);
+        }
+
+        /** One write of live events whose newest record has Kafka timestamp {@code timestampMillis}. */
+        void latency(long timestampMillis) {
+            long millis = System.currentTimeMillis() - timestampMillis;
+            if (millis >= 0) {
+                latency.record(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         }
 
         void resume(boolean fromMemory) {

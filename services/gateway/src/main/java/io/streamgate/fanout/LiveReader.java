@@ -44,6 +44,8 @@ final class LiveReader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
+    private final Map<TopicPartition, Long> lag = new java.util.concurrent.ConcurrentHashMap<>();
+
     LiveReader(KafkaConsumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
         this.thread = Thread.ofPlatform().name("streamgate-live-reader").daemon().unstarted(this::run);
@@ -156,6 +158,7 @@ final class LiveReader implements AutoCloseable {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 dispatch(records);
                 completeWarmLogs(consumer);
+                recordLag(consumer);
             } catch (WakeupException e) {
                 // a command is waiting, or we are closing
             } catch (OffsetOutOfRangeException e) {
@@ -169,6 +172,19 @@ final class LiveReader implements AutoCloseable {
                 LOG.error("Live reader failed; retrying", e);
             }
         }
+    }
+
+    /** Records behind the log end per partition, as of the last fetch (consumer thread only; read anywhere). */
+    private void recordLag(KafkaConsumer<byte[], byte[]> consumer) {
+        for (TopicPartition tp : consumer.assignment()) {
+            consumer.currentLag(tp).ifPresent(lag -> this.lag.put(tp, lag));
+        }
+        this.lag.keySet().retainAll(consumer.assignment());
+    }
+
+    /** The live consumer's lag per partition: how many records delivery trails Kafka by. */
+    Map<TopicPartition, Long> lag() {
+        return lag;
     }
 
     private void dispatch(ConsumerRecords<byte[], byte[]> records) {

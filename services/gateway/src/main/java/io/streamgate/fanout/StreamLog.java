@@ -34,6 +34,8 @@ final class StreamLog {
     private final long maxBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
+    /** Counts wakeAll() calls; guarded by lock. */
+    private long wakeups;
     private final Deque<Checkpoint> checkpoints = new ArrayDeque<>();
     private final Cursor head;
     private final Cursor base;
@@ -100,7 +102,9 @@ final class StreamLog {
         lock.lock();
         try {
             long remaining = timeoutNanos;
-            while (lastSeq <= seq && remaining > 0) {
+            long generation = wakeups;
+            // A wakeAll() ends the wait early, so that waiters re-check their deadlines (drain, shutdown).
+            while (lastSeq <= seq && remaining > 0 && wakeups == generation) {
                 remaining = appended.awaitNanos(remaining);
             }
             return lastSeq > seq;
@@ -124,7 +128,8 @@ final class StreamLog {
                 String type = SsePayload.type(record);
                 String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
                 String data = SsePayload.data(record, stream.payload());
-                store(++seq, topicIndex, record.partition(), record.offset(), key, type, data, false);
+                store(++seq, topicIndex, record.partition(), record.offset(), record.timestamp(), key, type, data,
+                        false);
             }
             if (seq > lastSeq) {
                 publish(seq);
@@ -145,18 +150,19 @@ final class StreamLog {
             base.ensurePartitions(topicIndex, partition + 1, 0);
             head.advance(topicIndex, partition, to + 1);
             long seq = lastSeq + 1;
-            store(seq, topicIndex, partition, to, null, Gap.EVENT_TYPE, gapJson, true);
+            store(seq, topicIndex, partition, to, System.currentTimeMillis(), null, Gap.EVENT_TYPE, gapJson, true);
             publish(seq);
         } finally {
             lock.unlock();
         }
     }
 
-    private void store(long seq, int topicIndex, int partition, long offset, String key, String type, String data,
-                       boolean control) {
+    private void store(long seq, int topicIndex, int partition, long offset, long timestamp, String key, String type,
+                       String data, boolean control) {
         String id = head.id();
         byte[] frame = SseFrames.event(id, type, data);
-        Entry entry = new Entry(seq, topicIndex, partition, offset, key, type, id, frame, 5 + id.length(), control);
+        Entry entry = new Entry(seq, topicIndex, partition, offset, timestamp, key, type, id, frame, 5 + id.length(),
+                control);
         int slot = (int) (seq % ring.length);
         if (ring[slot] != null && ring[slot].seq() >= firstSeq) {
             evictOldest();
@@ -190,6 +196,7 @@ final class StreamLog {
     void wakeAll() {
         lock.lock();
         try {
+            wakeups++;
             appended.signalAll();
         } finally {
             lock.unlock();

@@ -61,8 +61,8 @@ final class Subscriber {
     private static final String FINISHED = "finished (until)";
     private volatile boolean stopped;
     private volatile Thread thread;
-    private long noticeAt = Long.MAX_VALUE;
-    private long endAt = Long.MAX_VALUE;
+    private final EndSchedule ends;
+    private volatile Duration drainRetry;
 
     Subscriber(StreamLog log, SubscribeRequest request, SseConnection connection, SseSettings sse,
                FanoutSettings bounds, CatchUpReaders catchUp, FanoutMetrics.StreamMeters meters) {
@@ -77,6 +77,17 @@ final class Subscriber {
         this.topics = request.stream().topics();
         this.payload = request.stream().payload();
         this.until = request.until().orElse(null);
+        this.ends = new EndSchedule(request.end());
+    }
+
+    /**
+     * The instance is draining: end this subscription no later than {@code deadline} (System.nanoTime) with a
+     * {@code streamgate.reconnect} event and a {@code retry:} of {@code retry}, so its client moves to another
+     * instance when it wants. Any thread; wake the stream's waiters afterwards.
+     */
+    void drainBy(long deadline, Duration retry) {
+        drainRetry = retry;
+        ends.drainBy(deadline);
     }
 
     void stop() {
@@ -95,7 +106,6 @@ final class Subscriber {
     String run(Position start, List<Gap> gaps) {
         thread = Thread.currentThread();
         own = new Cursor(stream, start);
-        scheduleEnd(request.end());
         connection.write(SseFrames.retry(sse.retry()));
         if (gaps.isEmpty()) {
             connection.write(SseFrames.idOnly(own.id()));
@@ -129,6 +139,7 @@ final class Subscriber {
         }
         batch.clear();
         int written = 0;
+        long newest = 0;
         while (seq < log.lastSeq() && written < bounds.batchBytes()) {
             Entry entry = log.get(seq + 1);
             if (entry == null) {
@@ -140,11 +151,13 @@ final class Subscriber {
             if (entry.control() || matches(entry.key(), entry.type())) {
                 batch.add(entry.frame());
                 written += entry.frame().length;
+                newest = Math.max(newest, entry.timestamp());
                 idPending = false;
                 if (finishes(entry.type())) {
                     byte[] end = endFrame(entry.type(), entry.id());
                     batch.add(end);
                     writeShared(written + end.length);
+                    meters.latency(newest);
                     return FINISHED;
                 }
             } else {
@@ -153,6 +166,7 @@ final class Subscriber {
         }
         if (!batch.isEmpty()) {
             writeShared(written);
+            meters.latency(newest);
         }
         return null;
     }
@@ -403,13 +417,20 @@ final class Subscriber {
     /** Heartbeat when idle; the token notice and the end when their time has come. @return why it ended */
     private String idleDuties() {
         long now = System.nanoTime();
-        if (now - noticeAt >= 0) {
-            noticeAt = Long.MAX_VALUE;
+        if (ends.noticeDue(now)) {
             connection.write(SseFrames.event(currentId(), StreamEnd.NOTICE_TYPE,
                     StreamEnd.noticeJson(request.end())));
             connection.flush();
         }
-        if (now - endAt >= 0) {
+        if (ends.drainDue(now)) {
+            connection.write(SseFrames.retry(drainRetry));
+            connection.write(SseFrames.event(currentId(), StreamEnd.RECONNECT_TYPE,
+                    StreamEnd.reconnectJson(new StreamEnd(java.time.Instant.MAX, java.time.Instant.MAX,
+                            StreamEnd.DRAINING), drainRetry)));
+            connection.flush();
+            return StreamEnd.DRAINING;
+        }
+        if (ends.endDue(now)) {
             connection.write(SseFrames.event(currentId(), StreamEnd.RECONNECT_TYPE,
                     StreamEnd.reconnectJson(request.end(), sse.retry())));
             connection.flush();
@@ -419,27 +440,8 @@ final class Subscriber {
         return null;
     }
 
-    /** Converts the wall-clock end into nanoTime deadlines (Long.MAX_VALUE: never). */
-    private void scheduleEnd(StreamEnd end) {
-        if (end.endAt().equals(java.time.Instant.MAX)) {
-            return;
-        }
-        long base = System.nanoTime();
-        java.time.Instant now = java.time.Instant.now();
-        endAt = base + Math.max(0, java.time.Duration.between(now, end.endAt()).toNanos());
-        if (!end.noticeAt().equals(java.time.Instant.MAX)) {
-            noticeAt = base + Math.max(0, java.time.Duration.between(now, end.noticeAt()).toNanos());
-        }
-    }
-
     private long nanosToWake() {
-        long now = System.nanoTime();
-        long next = Math.min(nanosToHeartbeat(), Math.min(saturatingUntil(noticeAt, now), saturatingUntil(endAt, now)));
-        return Math.max(0, next);
-    }
-
-    private static long saturatingUntil(long deadline, long now) {
-        return deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now;
+        return Math.max(0, Math.min(nanosToHeartbeat(), ends.nanosUntilNext(System.nanoTime())));
     }
 
     private long nanosToHeartbeat() {

@@ -10,11 +10,15 @@ import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.auth.AccessDeniedException;
 import io.streamgate.auth.AuthenticationException;
 import io.streamgate.catalog.SchemaNotFoundException;
+import io.streamgate.catalog.StreamDisabledException;
 import io.streamgate.catalog.StreamNotFoundException;
 import io.streamgate.idempotency.IdempotencyConflictException;
 import io.streamgate.idempotency.IdempotencyKeyReusedException;
 import io.streamgate.idempotency.InvalidIdempotencyKeyException;
 import io.streamgate.kafka.KafkaUnavailableException;
+import io.streamgate.limits.ConnectionLimits;
+import io.streamgate.limits.RateLimitedException;
+import io.streamgate.limits.TooManyConnectionsException;
 import io.streamgate.publish.InvalidEventException;
 import io.streamgate.publish.PayloadTooLargeException;
 import io.streamgate.publish.UnsupportedMediaTypeException;
@@ -67,6 +71,8 @@ final class ErrorMapping {
                 Problem.of(Status.FORBIDDEN_403, "forbidden", "Forbidden", e.getMessage())));
         routing.error(StreamNotFoundException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.NOT_FOUND_404, "unknown-stream", "Unknown stream", e.getMessage())));
+        routing.error(StreamDisabledException.class, (req, res, e) -> send(req, res,
+                Problem.of(Status.CONFLICT_409, "stream-disabled", "Stream disabled", e.getMessage())));
         routing.error(SchemaNotFoundException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.NOT_FOUND_404, "unknown-schema", "Unknown schema", e.getMessage())));
         routing.error(NotAcceptableException.class, (req, res, e) -> send(req, res,
@@ -85,6 +91,16 @@ final class ErrorMapping {
         routing.error(IdempotencyConflictException.class, (req, res, e) -> {
             res.header(HeaderNames.RETRY_AFTER, "1");
             send(req, res, Problem.of(Status.CONFLICT_409, "idempotency-key-in-use", "Request in progress",
+                    e.getMessage()));
+        });
+        routing.error(TooManyConnectionsException.class, (req, res, e) -> {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(ConnectionLimits.seconds(e.retryAfter())));
+            send(req, res, Problem.of(Status.TOO_MANY_REQUESTS_429, "too-many-connections",
+                    "Too many open streams", e.getMessage()));
+        });
+        routing.error(RateLimitedException.class, (req, res, e) -> {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(ConnectionLimits.seconds(e.retryAfter())));
+            send(req, res, Problem.of(Status.TOO_MANY_REQUESTS_429, "rate-limited", "Too many new streams",
                     e.getMessage()));
         });
         routing.error(KafkaUnavailableException.class, (req, res, e) -> {

@@ -25,6 +25,14 @@ public record Problem(Status status, String name, String title, String detail, C
     }
 
     public void send(ServerResponse res, String instance, ObjectMapper json) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(body(instance, json));
+    }
+
+    /** The JSON body; {@code instance} is the request path. */
+    public byte[] body(String instance, ObjectMapper json) {
         ObjectNode body = json.createObjectNode();
         body.put("type", TYPE_PREFIX + name);
         body.put("title", title);
@@ -32,11 +40,8 @@ public record Problem(Status status, String name, String title, String detail, C
         body.put("detail", detail);
         body.put("instance", instance);
         extras.accept(body);
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
         try {
-            res.send(json.writeValueAsBytes(body));
+            return json.writeValueAsBytes(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("problem body not serialisable", e);
         }

@@ -7,6 +7,7 @@ import io.streamgate.auth.Authentication;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.console.ConsoleEndpoint;
+import io.streamgate.cors.CorsFilter;
 import io.streamgate.observe.ObserveEndpoints;
 import io.streamgate.publish.PublishEndpoint;
 import io.streamgate.subscribe.SubscribeEndpoint;
@@ -16,10 +17,13 @@ public final class Routes {
     private Routes() {
     }
 
-    public static void register(HttpRouting.Builder routing, Authentication authentication, StreamsEndpoint streams,
-                                SchemasEndpoint schemas, SubscribeEndpoint subscribe, PublishEndpoint publish,
-                                ObserveEndpoints observe, ConsoleEndpoint console, ObjectMapper json) {
+    public static void register(HttpRouting.Builder routing, CorsFilter cors, Authentication authentication,
+                                StreamsEndpoint streams, SchemasEndpoint schemas, SubscribeEndpoint subscribe,
+                                PublishEndpoint publish, ObserveEndpoints observe, ConsoleEndpoint console,
+                                ObjectMapper json) {
         new ErrorMapping(json).register(routing);
+        // CORS first: a preflight carries no token, and a 401 must still carry CORS headers to be readable.
+        routing.addFilter(cors);
         routing.addFilter(authentication);
         observe.register(routing);
         schemas.register(routing);

@@ -10,9 +10,11 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.auth.AccessControl;
 import io.streamgate.auth.Principal;
 import io.streamgate.catalog.StreamCatalog;
+import io.streamgate.catalog.StreamDisabledException;
 import io.streamgate.config.PublishSettings;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.idempotency.Idempotency;
@@ -49,6 +51,7 @@ public final class PublishEndpoint implements Handler {
 
     private final StreamCatalog catalog;
     private final AccessControl access;
+    private final PublishMetrics metrics;
     private final EventParser parser;
     private final EventPublisher publisher;
     private final Producer<byte[], byte[]> producer;
@@ -59,8 +62,9 @@ public final class PublishEndpoint implements Handler {
 
     public PublishEndpoint(StreamCatalog catalog, AccessControl access, Producer<byte[], byte[]> producer,
                            Idempotency idempotency, EventValidator validator, LogOffsets offsets, Duration timeout,
-                           PublishSettings settings, ObjectMapper json) {
+                           PublishSettings settings, MeterRegistry registry, ObjectMapper json) {
         this.catalog = catalog;
+        this.metrics = new PublishMetrics(registry);
         this.access = access;
         this.parser = new EventParser(json, settings.defaultSource(), settings.maxEventBytes());
         this.publisher = new EventPublisher(offsets, timeout, json);
@@ -73,8 +77,12 @@ public final class PublishEndpoint implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
+        long started = System.nanoTime();
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
         access.checkPublish(stream, Principal.of(req));
+        if (!stream.enabled()) {
+            throw new StreamDisabledException(stream.name());
+        }
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json")
                 .toLowerCase(Locale.ROOT);
         boolean batch = contentType.startsWith(NDJSON);
@@ -99,6 +107,7 @@ public final class PublishEndpoint implements Handler {
         } else {
             response = new StoredResponse(201, respond(batch, publisher.publish(producer, stream, events)), false);
         }
+        metrics.published(stream.name(), events.size(), response.replayed(), System.nanoTime() - started);
         res.status(Status.create(response.status()));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         if (response.replayed()) {

@@ -2,49 +2,53 @@ package io.streamgate.sse;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /**
  * One open {@code text/event-stream} response body. Frames are buffered until {@link #flush()}, so a caller that
  * writes a batch of events pays for one network write.
  *
- * <p>Not thread-safe: owned by the thread serving the connection. A write or flush to a closed connection throws
- * {@link ClientGoneException}, whatever exception the server raised.
+ * <p>Not thread-safe: owned by the thread that created it, which serves the connection — except
+ * {@link #blockedNanos(long)} and {@link #abort()}, which a watchdog calls from another thread. A write or flush to a
+ * closed or aborted connection throws {@link ClientGoneException}, whatever exception the server raised.
  */
 public final class SseConnection {
     private final OutputStream out;
+    private final Thread owner = Thread.currentThread();
     private long lastFlushNanos = System.nanoTime();
+    /** When the write in progress started ({@link System#nanoTime()}); 0 while none is. */
+    private volatile long writingSince;
+    private volatile boolean aborted;
 
     public SseConnection(OutputStream out) {
         this.out = out;
     }
 
     public void write(byte[] frame) {
-        try {
-            out.write(frame);
-        } catch (IOException | UncheckedIOException e) {
-            throw new ClientGoneException(e);
-        } catch (RuntimeException e) {
-            // Helidon reports a reset peer as io.helidon.webserver.ServerConnectionException (a RuntimeException).
-            throw new ClientGoneException(e);
-        }
+        write(frame, 0, frame.length);
     }
 
     /** Writes part of a frame (a shared frame's body after a subscriber's own id line). */
     public void write(byte[] frame, int offset, int length) {
+        begin();
         try {
             out.write(frame, offset, length);
         } catch (IOException | RuntimeException e) {
-            throw new ClientGoneException(e);
+            // Helidon reports a reset peer as io.helidon.webserver.ServerConnectionException (a RuntimeException).
+            throw gone(e);
+        } finally {
+            writingSince = 0;
         }
     }
 
     public void flush() {
+        begin();
         try {
             out.flush();
             lastFlushNanos = System.nanoTime();
         } catch (IOException | RuntimeException e) {
-            throw new ClientGoneException(e);
+            throw gone(e);
+        } finally {
+            writingSince = 0;
         }
     }
 
@@ -53,12 +57,49 @@ public final class SseConnection {
         return lastFlushNanos;
     }
 
+    /** How long the write in progress has been blocked at {@code now}; 0 when no write is in progress. */
+    public long blockedNanos(long now) {
+        long since = writingSince;
+        return since == 0 ? 0 : now - since;
+    }
+
+    /**
+     * Ends a connection whose client stopped reading, from another thread: interrupting the owner closes the
+     * socket it is blocked on (a virtual thread's blocking socket I/O is interruptible), so its write fails at
+     * once and the stream ends, releasing everything it held.
+     */
+    public void abort() {
+        aborted = true;
+        owner.interrupt();
+    }
+
+    public boolean aborted() {
+        return aborted;
+    }
+
     /** Ends the response; errors are ignored because the client may already be gone. */
     public void close() {
+        if (aborted) {
+            return; // the socket is closed already
+        }
+        writingSince = System.nanoTime() | 1;
         try {
             out.close();
         } catch (IOException | RuntimeException ignored) {
             // nothing to release beyond what the server releases itself
+        } finally {
+            writingSince = 0;
         }
+    }
+
+    private void begin() {
+        if (aborted) {
+            throw new ClientGoneException(new IOException("write timed out: the client stopped reading"));
+        }
+        writingSince = System.nanoTime() | 1; // never 0, which means "not writing"
+    }
+
+    private ClientGoneException gone(Exception e) {
+        return new ClientGoneException(aborted ? new IOException("write timed out: the client stopped reading", e) : e);
     }
 }

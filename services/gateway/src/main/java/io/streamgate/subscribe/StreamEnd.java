@@ -8,7 +8,7 @@ import java.time.Instant;
  * {@code streamgate.token-expiring} event (tokens only); at {@code endAt} a {@code streamgate.reconnect} event with
  * the id to resume from, then the connection closes.
  *
- * @param reason {@code token-expired} or {@code max-lifetime}
+ * @param reason {@code token-expired} or {@code max-lifetime} ({@code draining} is the instance's own, at shutdown)
  */
 public record StreamEnd(Instant noticeAt, Instant endAt, String reason) {
     public static final StreamEnd NEVER = new StreamEnd(Instant.MAX, Instant.MAX, "");
@@ -16,6 +16,7 @@ public record StreamEnd(Instant noticeAt, Instant endAt, String reason) {
     public static final String RECONNECT_TYPE = "streamgate.reconnect";
     public static final String TOKEN_EXPIRED = "token-expired";
     public static final String MAX_LIFETIME = "max-lifetime";
+    public static final String DRAINING = "draining";
 
     /** {@code {"expiresAt":"<instant>"}}: reconnect with a fresh token before then. */
     public static String noticeJson(StreamEnd end) {

@@ -10,15 +10,20 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.auth.AccessControl;
 import io.streamgate.auth.Principal;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.config.SseSettings;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.fanout.Fanout;
+import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
+import io.streamgate.limits.ConnectionLimits;
+import io.streamgate.limits.WriteWatchdog;
 import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;
 import io.streamgate.sse.SseConnection;
-
+import io.streamgate.sse.SseFrames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +33,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /streams/{name}} (and its {@code POST .../subscribe} variant): validates the request and resolves its start <em>before</em> answering, so every
- * refusal is a problem response; then hands the connection to the {@link Fanout} engine until the client leaves.
+ * {@code GET /streams/{name}} (and its {@code POST .../subscribe} variant): validates the request, admits it past the
+ * connection limits and resolves its start <em>before</em> answering, so every refusal is a problem response; then
+ * hands the connection to the {@link Fanout} engine until the client leaves.
+ *
+ * <p>Two answers are shaped for {@code EventSource}, which gives up for good on any status but 200 and 204: a
+ * disabled stream gets {@code 204} (stop reconnecting), and Kafka being unreachable gets a 200 stream that only says
+ * {@code retry:} and ends (reconnect later), since a 503 would end the page's stream for good.
  */
 public final class SubscribeEndpoint implements Handler {
     public static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
@@ -39,18 +49,27 @@ public final class SubscribeEndpoint implements Handler {
     private final StartResolver resolver;
     private final Fanout fanout;
     private final AccessControl access;
+    private final ConnectionLimits limits;
+    private final WriteWatchdog watchdog;
     private final SseSettings sse;
     private final Duration expiryNotice;
+    private final Counter unavailable;
     private final ObjectMapper json;
 
     public SubscribeEndpoint(StreamCatalog catalog, LogOffsets offsets, Fanout fanout, AccessControl access,
-                             SseSettings sse, Duration expiryNotice, ObjectMapper json) {
+                             ConnectionLimits limits, WriteWatchdog watchdog, SseSettings sse, Duration expiryNotice,
+                             MeterRegistry registry, ObjectMapper json) {
         this.catalog = catalog;
         this.resolver = new StartResolver(offsets);
         this.fanout = fanout;
         this.access = access;
+        this.limits = limits;
+        this.watchdog = watchdog;
         this.sse = sse;
         this.expiryNotice = expiryNotice;
+        this.unavailable = Counter.builder("streamgate.subscribe.kafka.unavailable")
+                .description("Subscriptions told to retry later because Kafka could not be reached")
+                .register(registry);
         this.json = json;
     }
 
@@ -71,6 +90,10 @@ public final class SubscribeEndpoint implements Handler {
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
         Principal principal = Principal.of(req);
         access.checkSubscribe(stream, principal);
+        if (!stream.enabled()) {
+            res.status(Status.NO_CONTENT_204).send();
+            return;
+        }
         if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
             throw new NotAcceptableException();
         }
@@ -81,24 +104,64 @@ public final class SubscribeEndpoint implements Handler {
             end = end.earliest(StreamEnd.tokenExpiry(principal.expiresAt().get(), expiryNotice));
         }
         SubscribeRequest request = parsed.restricted(access.keys(stream, principal, parsed.keys()), end);
-        StartResolver.StartPoint start = fanout.startFromTail(stream, request.start())
-                .orElseGet(() -> resolver.resolve(stream, request.start()));
+        // Admitted before anything costs Kafka a request; the permit is held until the stream ends, however it ends.
+        ConnectionLimits.Permit permit = limits.admit(req);
+        try {
+            StartResolver.StartPoint start = fanout.startFromTail(stream, request.start())
+                    .orElseGet(() -> resolver.resolve(stream, request.start()));
+            serve(stream, request, start, open(res));
+        } catch (KafkaUnavailableException e) { // resolving the start (serve() handles its own)
+            SseConnection connection = open(res);
+            retryLater(stream, connection, e);
+            connection.close();
+        } finally {
+            permit.close();
+        }
+    }
 
+    private static SseConnection open(ServerResponse res) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-        SseConnection connection = new SseConnection(res.outputStream());
+        return new SseConnection(res.outputStream());
+    }
+
+    private void serve(StreamDefinition stream, SubscribeRequest request, StartResolver.StartPoint start,
+                       SseConnection connection) {
         long started = System.nanoTime();
         String reason = "error";
+        WriteWatchdog.Watch watch = watchdog.watch(connection);
         try {
             reason = fanout.serve(request, start, connection);
         } catch (ClientGoneException e) {
-            reason = "client closed";
+            reason = connection.aborted() ? "write timed out" : "client closed";
+        } catch (KafkaUnavailableException e) {
+            reason = "Kafka unavailable";
+            retryLater(stream, connection, e);
         } finally {
-            connection.close();
+            connection.close(); // may write the last chunk: still watched
+            watch.close();
             LOG.debug("stream {} closed ({}) after {} ms", stream.name(), reason,
                     (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /**
+     * Ends the stream with a reconnection delay and a comment saying why. A {@code retry:} field may come at any
+     * point of a stream, so this works before the first event as well as after many.
+     */
+    private void retryLater(StreamDefinition stream, SseConnection connection, KafkaUnavailableException e) {
+        unavailable.increment();
+        LOG.debug("stream {}: Kafka unavailable, client told to retry: {}", stream.name(), e.getMessage());
+        long base = sse.unavailableRetry().toMillis();
+        Duration retry = Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base + 1));
+        try {
+            connection.write(SseFrames.retry(retry));
+            connection.write(SseFrames.comment("Kafka is unavailable; reconnect in " + retry.toMillis() + " ms"));
+            connection.flush();
+        } catch (ClientGoneException gone) {
+            // nobody left to tell
         }
     }
 }

@@ -198,6 +198,19 @@ class SettingsTest {
     }
 
     @Test
+    void aStreamIsEnabledUnlessItOrTheDefaultsSayOtherwise() {
+        Settings settings = Settings.fromYaml("""
+                streamgate:
+                  streams:
+                    on: {topics: [a]}
+                    off: {topics: [b], enabled: false}
+                """, NO_ENV);
+
+        assertTrue(settings.stream("on").orElseThrow().enabled());
+        assertEquals(false, settings.stream("off").orElseThrow().enabled());
+    }
+
+    @Test
     void refusesAnUnknownPayloadModeListingTheChoices() {
         ConfigException e = refused("streamgate: {streams: {orders: {topics: [o], payload: everything}}}");
 
@@ -253,6 +266,53 @@ class SettingsTest {
         ConfigException e = refused("- just\n- a list\n");
 
         assertTrue(e.problems().getFirst().contains("must be a mapping"), e::getMessage);
+    }
+
+    @Test
+    void aListKeyIsSetFromACommaSeparatedVariable() {
+        Settings settings = Settings.fromYaml("", Map.of("STREAMGATE_LIMITS_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8,"));
+
+        assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("fd00::/8")), settings.limits().trustedProxies());
+    }
+
+    @Test
+    void refusesATrustedProxyThatIsNotAnAddressBlock() {
+        ConfigException e = refused("streamgate: {limits: {trustedProxies: [10.0.0.0/8, proxy.internal]}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.limits.trustedProxies"), "proxy.internal",
+                "is not an IPv4 or IPv6 address");
+    }
+
+    @Test
+    void refusesASubscribeBurstSmallerThanTheRate() {
+        ConfigException e = refused("streamgate: {limits: {subscribeRate: 20, subscribeBurst: 5}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.limits.subscribeBurst"), "5",
+                "at least streamgate.limits.subscribeRate (20)");
+    }
+
+    @Test
+    void refusesAServerPayloadBoundBelowPublishingsOwn() {
+        ConfigException e = refused("streamgate: {server: {maxPayloadSize: 4096}, publish: {maxBatchBytes: 8192}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.server.maxPayloadSize"), "4096",
+                "at least streamgate.publish.maxBatchBytes (8192)");
+    }
+
+    @Test
+    void refusesAWildcardOriginTogetherWithCredentials() {
+        ConfigException e = refused("streamgate: {cors: {allowedOrigins: ['*'], allowCredentials: true}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.cors.allowedOrigins"), "*",
+                "cannot be combined with streamgate.cors.allowCredentials: true");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"https://app.example.com/", "app.example.com", "https://app.example.com/path", "ftp://x.example"})
+    void refusesAnAllowedOriginThatIsNotAnOrigin(String origin) {
+        ConfigException e = refused("streamgate: {cors: {allowedOrigins: ['" + origin + "']}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.cors.allowedOrigins"), origin, "must be * or an origin");
     }
 
     private static ConfigException refused(String yaml) {

@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
  */
 class StreamLogAndSubscriberTest {
     private static final StreamDefinition STREAM = new StreamDefinition("s", List.of("t"), "", 2, true,
-            StreamDefinition.Payload.DATA, io.streamgate.producer.UnknownTypes.ACCEPT, StreamDefinition.OPEN);
+            StreamDefinition.Payload.DATA, io.streamgate.producer.UnknownTypes.ACCEPT, StreamDefinition.OPEN, true);
     private static final FanoutSettings BOUNDS = new FanoutSettings(1_000, 64L << 20, 0, Duration.ofMinutes(1), 1,
             100, 1_000_000, 1 << 20, Duration.ofSeconds(10));
     private static final SseSettings SSE = new SseSettings(Duration.ofMinutes(5), Duration.ofSeconds(3),
-            Duration.ZERO, Duration.ZERO);
+            Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO, Duration.ZERO);
     private final List<Thread> running = new ArrayList<>();
     private final List<Subscriber> subscribers = new ArrayList<>();
 

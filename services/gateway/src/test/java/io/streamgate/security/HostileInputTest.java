@@ -88,6 +88,8 @@ class HostileInputTest {
                   auth:
                     enabled: true
                     hs256Secret: %s
+                  limits:
+                    subscribeRate: 0
                 """.formatted(SECRET));
     }
 

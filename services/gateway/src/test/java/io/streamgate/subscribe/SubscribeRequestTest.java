@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SubscribeRequestTest {
     private static final StreamDefinition ORDERS =
             new StreamDefinition("orders", List.of("orders.created", "orders.shipped"), "Orders", 3, true,
-                    StreamDefinition.Payload.DATA, io.streamgate.producer.UnknownTypes.ACCEPT, StreamDefinition.OPEN);
+                    StreamDefinition.Payload.DATA, io.streamgate.producer.UnknownTypes.ACCEPT, StreamDefinition.OPEN,
+                    true);
     private static final Position HEADER_POSITION =
             Position.of(ORDERS.topics(), new long[][] {{10, 11}, {12}});
     private static final Position PARAM_POSITION =

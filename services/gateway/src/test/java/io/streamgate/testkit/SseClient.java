@@ -52,10 +52,15 @@ public final class SseClient implements AutoCloseable {
     }
 
     public static SseClient open(URI uri, Map<String, String> headers, boolean paused) {
+        return open(HTTP, uri, headers, paused);
+    }
+
+    /** Through a client of the test's own (e.g. one that trusts a test certificate). */
+    public static SseClient open(HttpClient http, URI uri, Map<String, String> headers, boolean paused) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().header("Accept", "text/event-stream");
         headers.forEach(request::header);
         try {
-            return new SseClient(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()), paused);
+            return new SseClient(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()), paused);
         } catch (IOException e) {
             throw new IllegalStateException("cannot connect to " + uri, e);
         } catch (InterruptedException e) {

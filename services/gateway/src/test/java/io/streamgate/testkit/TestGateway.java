@@ -1,5 +1,10 @@
 package io.streamgate.testkit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamgate.Streamgate;
 import io.streamgate.config.Settings;
 import java.net.URI;
@@ -10,10 +15,14 @@ import java.util.Map;
  * (the built-in application.yaml plus an overlay), with short heartbeats so idle streams notice closed clients fast.
  */
 public final class TestGateway implements AutoCloseable {
-    private final Streamgate streamgate;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private TestGateway(Streamgate streamgate) {
+    private final Streamgate streamgate;
+    private final String scheme;
+
+    private TestGateway(Streamgate streamgate, String scheme) {
         this.streamgate = streamgate;
+        this.scheme = scheme;
     }
 
     /** @param streamsYaml YAML mapping lines under {@code streamgate.streams}, indented by four spaces */
@@ -21,13 +30,26 @@ public final class TestGateway implements AutoCloseable {
         return start(streamsYaml, "");
     }
 
-    /** @param moreYaml further keys under {@code streamgate:}, indented by two spaces */
+    /**
+     * @param moreYaml further keys under {@code streamgate:}, indented by two spaces; merged key by key into the
+     *                 test defaults (so {@code server: {idleTimeout: 1s}} keeps the test host and port)
+     */
     public static TestGateway start(String streamsYaml, String moreYaml) {
         return start(TestKafka.shared().bootstrapServers(), streamsYaml, moreYaml);
     }
 
+    /** With environment variables applied last, as in production (e.g. secrets). */
+    public static TestGateway start(String streamsYaml, String moreYaml, Map<String, String> env) {
+        return start(TestKafka.shared().bootstrapServers(), streamsYaml, moreYaml, env);
+    }
+
     /** Against a broker of the test's own (restart and fault tests). */
     public static TestGateway start(String bootstrapServers, String streamsYaml, String moreYaml) {
+        return start(bootstrapServers, streamsYaml, moreYaml, Map.of());
+    }
+
+    private static TestGateway start(String bootstrapServers, String streamsYaml, String moreYaml,
+                                     Map<String, String> env) {
         String yaml = """
                 streamgate:
                   server:
@@ -41,15 +63,42 @@ public final class TestGateway implements AutoCloseable {
                     retry: 1s
                   fanout:
                     metadataRefresh: 500ms
-                %s
                   streams:
                 %s
-                """.formatted(bootstrapServers, moreYaml, streamsYaml);
-        return new TestGateway(Streamgate.start(Settings.fromYaml(yaml, Map.of())));
+                """.formatted(bootstrapServers, streamsYaml);
+        Settings settings = Settings.fromYaml(merge(yaml, "streamgate:\n" + moreYaml), env);
+        return new TestGateway(Streamgate.start(settings), settings.server().tls().isPresent() ? "https" : "http");
+    }
+
+    private static String merge(String base, String overlay) {
+        try {
+            ObjectNode tree = (ObjectNode) YAML.readTree(base);
+            JsonNode more = YAML.readTree(overlay);
+            if (more != null && more.get("streamgate") instanceof ObjectNode extra) {
+                merge((ObjectNode) tree.get("streamgate"), extra);
+            }
+            return YAML.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("test configuration is not valid YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static void merge(ObjectNode base, ObjectNode overlay) {
+        overlay.properties().forEach(entry -> {
+            if (base.get(entry.getKey()) instanceof ObjectNode target && entry.getValue() instanceof ObjectNode source) {
+                merge(target, source);
+            } else {
+                base.set(entry.getKey(), entry.getValue());
+            }
+        });
     }
 
     public URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + streamgate.port() + pathAndQuery);
+        return URI.create(scheme + "://127.0.0.1:" + streamgate.port() + pathAndQuery);
+    }
+
+    public int port() {
+        return streamgate.port();
     }
 
     public Streamgate instance() {

@@ -1,0 +1,112 @@
+package io.streamgate.drain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamgate.testkit.FailoverProxy;
+import io.streamgate.testkit.ReconnectingClient;
+import io.streamgate.testkit.SseEvent;
+import io.streamgate.testkit.TestGateway;
+import io.streamgate.testkit.TestTopics;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two instances behind a load balancer that routes new connections to healthy instances; one is shut down
+ * gracefully while events flow: every client moves to the other and ends with every event exactly once, in order.
+ */
+class GracefulDrainTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CLIENTS = 20;
+    private static final int PARTITIONS = 3;
+
+    @Test
+    void drainingMovesEveryClientToTheOtherInstanceWithNothingLostOrRepeated() throws Exception {
+        String topic = TestTopics.unique("drain");
+        String streams = "    jobs:\n      topics: [" + topic + "]\n      partitions: " + PARTITIONS + "\n";
+        String settings = "  sse:\n    retry: 200ms\n  limits:\n    subscribeRate: 0\n";
+        TestGateway first = TestGateway.start(streams, settings);
+        try (TestGateway second = TestGateway.start(streams, settings);
+             FailoverProxy proxy = new FailoverProxy(List.of(first.uri("/").getPort(), second.uri("/").getPort()),
+                     backend -> backend == 1 || first.instance().fanout().ready())) {
+            URI stream = URI.create("http://127.0.0.1:" + proxy.port() + "/streams/jobs");
+            List<ReconnectingClient> clients = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.add(new ReconnectingClient(stream));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> c.connects() == 1));
+            assertThat(proxy.connections(0)).as("everyone starts on the first instance").isEqualTo(CLIENTS);
+
+            int[] produced = new int[PARTITIONS];
+            AtomicBoolean producing = new AtomicBoolean(true);
+            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
+                while (producing.get()) {
+                    produce(topic, produced, 30);
+                }
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> c.events().size() > 50));
+            // What SIGTERM does: unready at once, streams ended over the window, then stop.
+            CompletableFuture<Void> shutdown = CompletableFuture.runAsync(
+                    () -> first.instance().drainAndClose(Duration.ofSeconds(2)));
+            shutdown.get();
+            produce(topic, produced, 60);
+            producing.set(false);
+            producer.get();
+            produce(topic, produced, 30);
+
+            int total = produced[0] + produced[1] + produced[2];
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    clients.stream().allMatch(c -> data(c).size() >= total));
+            for (ReconnectingClient client : clients) {
+                assertThat(client.events()).extracting(SseEvent::type).contains("streamgate.reconnect");
+                assertContiguous(data(client), produced);
+                client.close();
+            }
+            assertThat(proxy.connections(1)).as("every client reconnected to the second instance")
+                    .isGreaterThanOrEqualTo(CLIENTS);
+        } finally {
+            first.close();
+        }
+    }
+
+    private static List<SseEvent> data(ReconnectingClient client) {
+        return client.events().stream().filter(e -> "job".equals(e.type())).toList();
+    }
+
+    private static void produce(String topic, int[] produced, int count) {
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int p = i % PARTITIONS;
+            int seq;
+            synchronized (produced) {
+                seq = produced[p]++;
+            }
+            sends.add(TestTopics.sendAsync(topic, p, null, "job",
+                    ("{\"p\":" + p + ",\"s\":" + seq + "}").getBytes()));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static void assertContiguous(List<SseEvent> events, int[] produced) throws Exception {
+        Map<Integer, Integer> next = new HashMap<>();
+        for (SseEvent event : events) {
+            JsonNode data = JSON.readTree(event.data());
+            int p = data.get("p").asInt();
+            int s = data.get("s").asInt();
+            assertThat(s).as("partition %d: nothing lost, nothing twice", p).isEqualTo(next.getOrDefault(p, 0));
+            next.put(p, s + 1);
+        }
+        for (int p = 0; p < PARTITIONS; p++) {
+            assertThat(next.getOrDefault(p, 0)).as("partition %d complete", p).isEqualTo(produced[p]);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.streamgate.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamgate.testkit.SseClient;
+import io.streamgate.testkit.TestGateway;
+import io.streamgate.testkit.TestTopics;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** GET /metrics tells operators what they need: subscribers, deliveries, latency, publishing and consumer lag. */
+class MetricsTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void metricsCoverSubscribersDeliveriesLatenciesPublishingAndLag() throws Exception {
+        String topic = TestTopics.unique("metered");
+        try (TestGateway gateway = TestGateway.start("    metered:\n      topics: [" + topic + "]\n      partitions: 2\n");
+             SseClient client = SseClient.open(gateway.uri("/streams/metered"))) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> published = HTTP.send(HttpRequest.newBuilder(gateway.uri("/streams/metered/events"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"m\",\"key\":\"k" + i + "\",\"data\":{}}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(published.statusCode()).isEqualTo(201);
+            }
+            client.take(3, Duration.ofSeconds(20));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                String metrics = get(gateway);
+                assertThat(value(metrics, "streamgate_subscribers", "stream=\"metered\"")).isEqualTo(1);
+                assertThat(value(metrics, "streamgate_events_delivered_total", "stream=\"metered\"")).isEqualTo(3);
+                assertThat(value(metrics, "streamgate_publish_events_total", "outcome=\"written\",stream=\"metered\""))
+                        .isEqualTo(3);
+                assertThat(value(metrics, "streamgate_publish_latency_seconds_count", "stream=\"metered\""))
+                        .isEqualTo(3);
+                assertThat(value(metrics, "streamgate_delivery_latency_seconds_count", "stream=\"metered\""))
+                        .isGreaterThanOrEqualTo(1);
+                assertThat(value(metrics, "streamgate_consumer_lag", "partition=\"1\",topic=\"" + topic + "\""))
+                        .isEqualTo(0);
+                assertThat(metrics).contains("streamgate_delivery_latency_seconds_bucket{");
+            });
+        }
+    }
+
+    private static String get(TestGateway gateway) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(gateway.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    private static double value(String metrics, String name, String labels) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$").matcher(metrics);
+        while (m.find()) {
+            if (m.group(1).contains(labels)) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        return -1;
+    }
+}
