@@ -1,6 +1,7 @@
 // The assistant stream: each reply rendered token by token (assistant.token {replyId, index, token}), closed by
 // assistant.done. "Replay" follows one reply with key=<replyId>&until=assistant.done: a finite stream that ends
-// after the reply, and that EventSource does not reconnect into the next one.
+// after the reply, and that EventSource does not reconnect into the next one. It starts from the id of the event
+// before the reply's first token: reply ids may repeat in a log (the demo producer restarts at reply-0001).
 import { element, eventData } from './dom.js';
 
 const KEPT = 8; // replies shown
@@ -9,15 +10,16 @@ export function assistantView(root) {
   const replies = element('div', { class: 'replies' });
   root.replaceChildren(element('h2', {}, 'Assistant'), replies);
   const bubbles = new Map();
+  let previousId = ''; // the id of the last event seen: where a reply that starts now can be replayed from
 
-  const bubble = (replyId) => {
+  const bubble = (replyId, startId) => {
     let b = bubbles.get(replyId);
     if (!b) {
       const text = element('p', { class: 'reply-text' });
       const footer = element('footer', {}, element('span', {}, replyId));
       const node = element('article', { class: 'reply', 'data-reply': replyId, 'data-done': 'false' }, text, footer);
       replies.prepend(node);
-      b = { node, text, footer, tokens: [] };
+      b = { node, text, footer, tokens: [], startId };
       bubbles.set(replyId, b);
       while (bubbles.size > KEPT) {
         const [oldest] = bubbles.keys();
@@ -29,10 +31,13 @@ export function assistantView(root) {
   };
 
   return {
-    onEvent(type, text) {
+    onEvent(type, text, id) {
+      const before = previousId;
+      previousId = id;
       const d = eventData(text);
       if (!d?.replyId) return;
-      const b = bubble(d.replyId);
+      // Seen from its first token, a reply can be replayed from the event before it; otherwise from the start.
+      const b = bubble(d.replyId, type === 'assistant.token' && d.index === 0 ? before : '');
       if (type === 'assistant.token') {
         b.tokens[d.index] = d.token; // by index: a joined-late view shows the gap rather than a wrong text
         b.text.textContent = Array.from(b.tokens, (t) => t ?? '…').join('');
@@ -51,7 +56,9 @@ export function assistantView(root) {
 function replayReply(b, replyId) {
   const out = element('p', { class: 'reply-text replay' });
   b.node.append(out);
-  const query = new URLSearchParams({ key: replyId, from: 'earliest', until: 'assistant.done' });
+  const query = new URLSearchParams({ key: replyId, until: 'assistant.done' });
+  if (b.startId) query.set('lastEventId', b.startId);
+  else query.set('from', 'earliest');
   const source = new EventSource(`/streams/assistant?${query}`);
   const tokens = [];
   source.addEventListener('assistant.token', (e) => {

@@ -139,8 +139,15 @@ class ConsoleTest {
 
     @Test
     void assistantRepliesRenderTokenByTokenAndAReplayEndsAfterTheReply() {
+        // An older reply with the same id (a restarted producer counts from 1 again): the replay must not show it.
+        TestTopics.send(ASSISTANT.topic(), 0, "reply-0007", "assistant.token",
+                "{\"replyId\":\"reply-0007\",\"index\":0,\"token\":\"Old\"}");
+        TestTopics.send(ASSISTANT.topic(), 0, "reply-0007", "assistant.done",
+                "{\"replyId\":\"reply-0007\",\"tokens\":1,\"finishReason\":\"stop\"}");
         chromium.open(gateway.uri("/?stream=assistant&types=assistant.token,assistant.done"));
         awaitOpen();
+        TestTopics.send(ASSISTANT.topic(), 0, "reply-0006", "assistant.done",
+                "{\"replyId\":\"reply-0006\",\"tokens\":9,\"finishReason\":\"stop\"}");
         String[] tokens = {"Kafka ", "keeps ", "order ", "per ", "partition."};
         for (int i = 0; i < tokens.length; i++) {
             TestTopics.send(ASSISTANT.topic(), 0, "reply-0007", "assistant.token",
@@ -159,7 +166,7 @@ class ConsoleTest {
         chromium.driver().findElement(By.cssSelector("[data-reply=reply-0007] footer button")).click();
         chromium.awaitTrue("document.querySelector('[data-reply=reply-0007] .replay small')");
         assertThat(chromium.driver().findElement(By.cssSelector("[data-reply=reply-0007] .replay")).getText())
-                .startsWith("Kafka keeps order per partition.");
+                .isEqualTo("Kafka keeps order per partition. — replayed; the stream ended with streamgate.end");
     }
 
     @Test
