@@ -51,6 +51,15 @@ public final class Chromium implements AutoCloseable {
     }
 
     public static Chromium start() {
+        return start(false);
+    }
+
+    /** One that accepts any certificate: for test servers whose certificate is made during the test. */
+    public static Chromium startAcceptingTestCertificates() {
+        return start(true);
+    }
+
+    private static Chromium start(boolean acceptInsecureCertificates) {
         assumeTrue(Files.isExecutable(BINARY), BINARY + " is absent: browser tests skipped (apt-get install chromium "
                 + "chromium-driver)");
         System.setProperty("SE_OFFLINE", "true");
@@ -58,6 +67,7 @@ public final class Chromium implements AutoCloseable {
             Path profile = Files.createTempDirectory("streamgate-chromium");
             ChromeOptions options = new ChromeOptions();
             options.setBinary(BINARY.toFile());
+            options.setAcceptInsecureCerts(acceptInsecureCertificates);
             options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
