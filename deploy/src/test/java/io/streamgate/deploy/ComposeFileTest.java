@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,10 +152,5 @@ class ComposeFileTest {
     private static long seconds(String duration) {
         assertThat(duration).matches("\\d+s");
         return Long.parseLong(duration.substring(0, duration.length() - 1));
-    }
-
-    @SuppressWarnings("unused")
-    private static boolean exists(String path) {
-        return Files.exists(Repository.root().resolve(path));
     }
 }
