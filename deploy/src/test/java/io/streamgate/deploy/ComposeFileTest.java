@@ -80,7 +80,10 @@ class ComposeFileTest {
                     .contains("http://127.0.0.1:8080/health/ready");
             assertThat(gateway.path("read_only").asBoolean()).isTrue();
             assertThat(strings(gateway.path("tmpfs"))).contains("/tmp");
-            long drain = seconds(gateway.path("environment").path("STREAMGATE_SHUTDOWN_DRAIN_WINDOW").asText());
+            Map<String, String> env = new java.util.HashMap<>();
+            gateway.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            long drain = GatewayConfig.load("", env).sse().drainWindow().toSeconds();
+            assertThat(drain).isPositive();
             assertThat(seconds(gateway.path("stop_grace_period").asText()))
                     .as("stop_grace_period covers the drain window").isGreaterThanOrEqualTo(drain + 5);
         }

@@ -67,7 +67,8 @@ class KustomizeTest {
     @ValueSource(strings = {"dev", "production"})
     void theGatewayRunsAsNonRootWithProbesAndAGracePeriodCoveringPreStopAndTheDrainWindow(String overlay)
             throws Exception {
-        Deployment deployment = render(overlay).one(Deployment.class, GATEWAY);
+        RenderedObjects rendered = render(overlay);
+        Deployment deployment = rendered.one(Deployment.class, GATEWAY);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container gateway = pod.getContainers().get(0);
 
@@ -87,7 +88,9 @@ class KustomizeTest {
         assertHttpProbe(gateway.getStartupProbe(), "/health/live");
 
         long preStop = gateway.getLifecycle().getPreStop().getSleep().getSeconds();
-        Duration drain = parseDuration(env(gateway).get("STREAMGATE_SHUTDOWN_DRAIN_WINDOW"));
+        // The drain window the gateway will actually use: its configuration as this pod would load it.
+        Duration drain = settings(rendered).sse().drainWindow();
+        assertThat(drain).isPositive();
         assertThat(pod.getTerminationGracePeriodSeconds())
                 .as("terminationGracePeriodSeconds >= preStop (%d s) + drain window (%s) + 5 s", preStop, drain)
                 .isGreaterThanOrEqualTo(preStop + drain.toSeconds() + 5);
@@ -117,8 +120,10 @@ class KustomizeTest {
 
         List<HTTPIngressPath> paths = ingress.getSpec().getRules().stream()
                 .flatMap(r -> r.getHttp().getPaths().stream()).toList();
-        assertThat(paths).extracting(HTTPIngressPath::getPath).contains("/streams", "/schemas", "/health")
-                .noneMatch(p -> "/metrics".startsWith(p));
+        assertThat(paths).extracting(HTTPIngressPath::getPath).contains("/streams", "/schemas", "/health", "/",
+                "/client.js", "/console");
+        assertThat(paths).as("/metrics is not routed").noneMatch(p -> p.getPathType().equals("Exact")
+                ? p.getPath().equals("/metrics") : ("/metrics/").startsWith(p.getPath().replaceAll("/?$", "/")));
         Service service = rendered.one(Service.class, "streamgate");
         assertThat(paths).allSatisfy(p -> {
             assertThat(p.getBackend().getService().getName()).isEqualTo(service.getMetadata().getName());
@@ -168,17 +173,7 @@ class KustomizeTest {
         Deployment deployment = rendered.one(Deployment.class, GATEWAY);
         Container gateway = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         Map<String, String> env = env(gateway);
-
-        // STREAMGATE_CONFIG names a file of the mounted ConfigMap; that file plus the environment must load.
-        String configPath = env.get("STREAMGATE_CONFIG");
-        var mount = gateway.getVolumeMounts().stream().filter(m -> configPath.startsWith(m.getMountPath() + "/"))
-                .findFirst().orElseThrow(() -> new AssertionError("no volume mounted at " + configPath));
-        String configMapName = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
-                .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow().getConfigMap().getName();
-        ConfigMap configMap = rendered.one(ConfigMap.class, configMapName);
-        String file = configPath.substring(mount.getMountPath().length() + 1);
-        assertThat(configMap.getData()).containsKey(file);
-        Settings settings = GatewayConfig.load(configMap.getData().get(file), env);
+        Settings settings = settings(rendered);
         assertThat(settings.kafka().createTopics()).as("topics are KafkaTopic resources").isFalse();
         if (overlay.equals("production")) {
             assertThat(settings.auth().enabled()).isTrue();
@@ -230,6 +225,25 @@ class KustomizeTest {
         assertThat(fromK8s).isEqualTo(fromCompose);
     }
 
+    /**
+     * The gateway's settings as the pod loads them: STREAMGATE_CONFIG names a file of the mounted ConfigMap, layered
+     * under the container's environment. A ConfigException (unknown key, bad value) fails the test with its message.
+     */
+    private static Settings settings(RenderedObjects rendered) {
+        Deployment deployment = rendered.one(Deployment.class, GATEWAY);
+        Container gateway = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> env = env(gateway);
+        String configPath = env.get("STREAMGATE_CONFIG");
+        var mount = gateway.getVolumeMounts().stream().filter(m -> configPath.startsWith(m.getMountPath() + "/"))
+                .findFirst().orElseThrow(() -> new AssertionError("no volume mounted at " + configPath));
+        String configMapName = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow().getConfigMap().getName();
+        ConfigMap configMap = rendered.one(ConfigMap.class, configMapName);
+        String file = configPath.substring(mount.getMountPath().length() + 1);
+        assertThat(configMap.getData()).containsKey(file);
+        return GatewayConfig.load(configMap.getData().get(file), env);
+    }
+
     private static JsonNode group(JsonNode groups, String name) {
         for (JsonNode group : groups) {
             if (group.path("name").asText().equals(name)) {
@@ -253,12 +267,5 @@ class KustomizeTest {
             }
         }
         return env;
-    }
-
-    private static Duration parseDuration(String text) {
-        assertThat(text).as("STREAMGATE_SHUTDOWN_DRAIN_WINDOW").matches("\\d+(ms|s|m)");
-        long n = Long.parseLong(text.replaceAll("\\D", ""));
-        return text.endsWith("ms") ? Duration.ofMillis(n) : text.endsWith("m") ? Duration.ofMinutes(n)
-                : Duration.ofSeconds(n);
     }
 }
