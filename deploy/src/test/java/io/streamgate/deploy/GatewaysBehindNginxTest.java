@@ -99,6 +99,8 @@ class GatewaysBehindNginxTest {
 
     @Test
     void everyMetricTheDashboardAndTheAlertsReadIsOneTheGatewayExposes() throws Exception {
+        // Publishing meters appear with a stream's first publish: publish one on the replica that is scraped.
+        publish(first.uri("/streams/notifications/events"), "metrics-check", 1);
         String exposition = SseStream.HTTP.send(HttpRequest.newBuilder(first.uri("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Map<String, List<Map<String, String>>> samples = PromQl.samples(exposition);
@@ -146,11 +148,15 @@ class GatewaysBehindNginxTest {
     }
 
     private static void publish(String user, int seq) throws Exception {
+        publish(nginx.uri("/streams/notifications/events"), user, seq);
+    }
+
+    private static void publish(java.net.URI target, String user, int seq) throws Exception {
         String body = """
                 {"type":"notification.created","key":"%s","data":{"id":"n-%s-%d","user":"%s","title":"Hello",
                  "body":"through nginx","severity":"info","seq":%d}}""".formatted(user, user, seq, user, seq);
         HttpResponse<String> response = SseStream.HTTP.send(
-                HttpRequest.newBuilder(nginx.uri("/streams/notifications/events"))
+                HttpRequest.newBuilder(target)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -58,6 +58,8 @@ class ObservabilityFilesTest {
         assertThat(expressions).contains("streamgate_subscribers", "streamgate_events_delivered_total",
                 "streamgate_bytes_delivered_total", "streamgate_resumes_total", "streamgate_gaps_total",
                 "streamgate_slow_fallbacks_total", "streamgate_slow_closes_total", "streamgate_limits_refused_total",
-                "streamgate_publish_idempotent_total", "jvm_memory_used_bytes", "jvm_threads_live_threads");
+                "streamgate_publish_idempotent_total", "streamgate_publish_events_total",
+                "streamgate_delivery_latency_seconds_bucket", "streamgate_consumer_lag", "jvm_memory_used_bytes",
+                "jvm_threads_live_threads");
     }
 }
