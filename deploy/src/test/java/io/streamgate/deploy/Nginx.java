@@ -27,15 +27,17 @@ final class Nginx implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path dir;
+    private final Path workerDir;
 
-    private Nginx(Process process, int port, Path dir) {
+    private Nginx(Process process, int port, Path dir, Path workerDir) {
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.workerDir = workerDir;
     }
 
     /** The shipped configuration with the given upstream ports, checked with {@code nginx -t}. */
-    static Path render(Path dir, int listenPort, List<Integer> upstreamPorts) {
+    static Path render(Path dir, Path workerDir, int listenPort, List<Integer> upstreamPorts) {
         String conf = Repository.read("deploy/nginx/nginx.conf");
         Matcher servers = UPSTREAM_SERVER.matcher(conf);
         StringBuilder out = new StringBuilder();
@@ -50,7 +52,7 @@ final class Nginx implements AutoCloseable {
         Matcher listen = LISTEN.matcher(out);
         assertThat(listen.results().count()).as("one 'listen 8080;' in nginx.conf").isEqualTo(1);
         String rendered = LISTEN.matcher(out).replaceFirst("listen 127.0.0.1:" + listenPort + ";");
-        String temp = dir.toAbsolutePath().toString();
+        String temp = workerDir.toString();
         rendered = rendered.replaceFirst("http \\{", "http {\n    client_body_temp_path " + temp + "/body;\n"
                 + "    proxy_temp_path " + temp + "/proxy;\n    fastcgi_temp_path " + temp + "/fastcgi;\n"
                 + "    uwsgi_temp_path " + temp + "/uwsgi;\n    scgi_temp_path " + temp + "/scgi;\n");
@@ -58,6 +60,20 @@ final class Nginx implements AutoCloseable {
             Path file = dir.resolve("nginx.conf");
             Files.writeString(file, rendered);
             return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Where nginx's workers write request bodies: they run as an unprivileged user when nginx starts as root, and the
+     * repository may sit under a directory only root can enter (/root), so this is a world-traversable temp directory.
+     */
+    private static Path workerDirectory() {
+        try {
+            Path dir = Files.createTempDirectory("streamgate-nginx");
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,7 +89,8 @@ final class Nginx implements AutoCloseable {
     static Nginx start(Path nginx, List<Integer> upstreamPorts) {
         Path dir = Repository.scratch("nginx-" + System.nanoTime());
         int port = FreePorts.next();
-        Path conf = render(dir, port, upstreamPorts);
+        Path workerDir = workerDirectory();
+        Path conf = render(dir, workerDir, port, upstreamPorts);
         Tools.run(command(nginx, dir, conf, "-t", "-g", "pid " + dir.resolve("nginx.pid") + ";"), 30)
                 .requireSuccess("nginx -t");
         try {
@@ -81,7 +98,7 @@ final class Nginx implements AutoCloseable {
                     "daemon off; pid " + dir.resolve("nginx.pid") + ";"))
                     .redirectOutput(dir.resolve("access.log").toFile())
                     .redirectError(dir.resolve("error.log").toFile()).start();
-            Nginx started = new Nginx(process, port, dir);
+            Nginx started = new Nginx(process, port, dir, workerDir);
             await("nginx listening on " + port).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                     .until(() -> {
                         if (!process.isAlive()) {
@@ -126,6 +143,11 @@ final class Nginx implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        try (var files = Files.walk(workerDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
         }
     }
 }
