@@ -47,8 +47,7 @@ class ConnectionLogTest {
             String lastId;
             try (SseClient client = SseClient.open(gateway.uri("/streams/logged?key=k"))) {
                 TestTopics.send(topic, 0, "k", "t", "{}");
-                client.take(1, Duration.ofSeconds(20));
-                lastId = client.lastEventId();
+                lastId = client.take(1, Duration.ofSeconds(20)).getFirst().lastEventId();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> lines.stream().anyMatch(l -> l.contains("stream closed")));
             JsonNode opened = JSON.readTree(lines.stream().filter(l -> l.contains("stream opened")).findFirst()
