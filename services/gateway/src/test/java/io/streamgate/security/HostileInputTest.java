@@ -181,6 +181,23 @@ class HostileInputTest {
         return Arbitraries.oneOf(text, event, structured, event.list().ofMaxSize(5).map(l -> String.join("\n", l)));
     }
 
+    @Property(tries = 150)
+    void anyFetchSubscriptionBodyIsAStreamOrAClientError(@ForAll("publishBody") String body,
+                                                          @ForAll("contentType") String contentType)
+            throws Exception {
+        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(
+                        gateway.uri("/streams/open/subscribe")).header("Content-Type", contentType)
+                .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+            assertThat(response.statusCode()).as(body).isIn(200, 400, 413, 415);
+            if (response.statusCode() != 200) {
+                assertClean(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     @Provide
     Arbitrary<String> contentType() {
         return Arbitraries.of("application/json", "application/x-ndjson", "application/cloudevents+json",
