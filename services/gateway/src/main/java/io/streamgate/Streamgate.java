@@ -151,13 +151,14 @@ public final class Streamgate implements AutoCloseable {
 
     /**
      * Graceful shutdown: turns unready, ends every stream within {@code window} (spread out, each with a resumable id
-     * and a jittered retry, see {@link Fanout#drain}), waits for them — a little longer than the window, for writes
+     * and a jittered retry, see {@link Fanout#drain}), waits for them — up to 5 s longer than the window, for writes
      * under way — then closes. Publishing keeps working until the close.
      */
     public void drainAndClose(Duration window) {
         fanout.drain(window);
         try {
-            fanout.awaitDrained(window.plusSeconds(2));
+            // A stream ended at the window's edge may still be finishing its last write on a busy machine.
+            fanout.awaitDrained(window.plusSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
