@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamgate.testkit.TestCertificate;
+import io.streamgate.testkit.TcpProxy;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestStream;
 import java.net.URI;

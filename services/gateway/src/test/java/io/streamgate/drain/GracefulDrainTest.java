@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamgate.testkit.FailoverProxy;
+import io.streamgate.testkit.TcpProxy;
 import io.streamgate.testkit.ReconnectingClient;
 import io.streamgate.testkit.SseEvent;
 import io.streamgate.testkit.TestGateway;
@@ -36,15 +36,15 @@ class GracefulDrainTest {
         String settings = "  sse:\n    retry: 200ms\n  limits:\n    subscribeRate: 0\n";
         TestGateway first = TestGateway.start(streams, settings);
         try (TestGateway second = TestGateway.start(streams, settings);
-             FailoverProxy proxy = new FailoverProxy(List.of(first.uri("/").getPort(), second.uri("/").getPort()),
-                     backend -> backend == 1 || first.instance().fanout().ready())) {
+             TcpProxy proxy = new TcpProxy(backend -> backend == 1 || first.instance().fanout().ready(),
+                     first.uri("/").getPort(), second.uri("/").getPort())) {
             URI stream = URI.create("http://127.0.0.1:" + proxy.port() + "/streams/jobs");
             List<ReconnectingClient> clients = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
                 clients.add(new ReconnectingClient(stream));
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> c.connects() == 1));
-            assertThat(proxy.connections(0)).as("everyone starts on the first instance").isEqualTo(CLIENTS);
+            assertThat(proxy.served().get(0)).as("everyone starts on the first instance").isEqualTo(CLIENTS);
 
             int[] produced = new int[PARTITIONS];
             AtomicBoolean producing = new AtomicBoolean(true);
@@ -71,7 +71,7 @@ class GracefulDrainTest {
                 assertContiguous(data(client), produced);
                 client.close();
             }
-            assertThat(proxy.connections(1)).as("every client reconnected to the second instance")
+            assertThat(proxy.served().get(1)).as("every client reconnected to the second instance")
                     .isGreaterThanOrEqualTo(CLIENTS);
         } finally {
             first.close();

@@ -2,7 +2,7 @@ package io.streamgate.http2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamgate.testkit.FailoverProxy;
+import io.streamgate.testkit.TcpProxy;
 import io.streamgate.testkit.SseParser;
 import io.streamgate.testkit.SseEvent;
 import io.streamgate.testkit.TestGateway;
@@ -31,7 +31,7 @@ class Http2StreamsTest {
         String topic = TestTopics.unique("h2");
         try (TestGateway gateway = TestGateway.start("    h2:\n      topics: [" + topic + "]\n      partitions: 1\n",
                 "  limits:\n    subscribeRate: 0\n");
-             FailoverProxy proxy = new FailoverProxy(List.of(gateway.uri("/").getPort()), backend -> true)) {
+             TcpProxy proxy = new TcpProxy(gateway.uri("/").getPort())) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
             URI base = URI.create("http://127.0.0.1:" + proxy.port());
             // The first request upgrades the connection to h2c; the streams then multiplex on it.
@@ -65,7 +65,7 @@ class Http2StreamsTest {
                 assertThat(events).extracting(SseEvent::data)
                         .containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}", "{\"n\":5}");
             }
-            assertThat(proxy.connections(0)).as("TCP connections the client opened").isEqualTo(1);
+            assertThat(proxy.served().getFirst()).as("TCP connections the client opened").isEqualTo(1);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.streamgate.browser;
+package io.streamgate.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,21 +12,31 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /**
  * A TCP proxy on loopback standing in for a load balancer: each connection goes to the first of its backends that
- * accepts one, so when an instance is closed the next connections fail over to the other. {@link #cut()} breaks every
- * open connection at once, as a network failure would. For tests; bounded by the test's own connections.
+ * passes the health check (as a balancer polling readiness would decide) and accepts one, so when an instance drains
+ * or is closed the next connections fail over to the other; existing connections stay where they are.
+ * {@link #cut()} breaks every open connection at once, as a network failure would. Counts connections per backend.
+ * For tests; bounded by the test's own connections.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final List<Integer> backends;
+    private final IntPredicate healthy;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger[] served;
     private volatile boolean closed;
 
     /** @param backendPorts loopback ports, in order of preference */
-    TcpProxy(int... backendPorts) {
+    public TcpProxy(int... backendPorts) {
+        this(backend -> true, backendPorts);
+    }
+
+    /** @param healthy whether backend {@code i} (index into the ports) may take new connections */
+    public TcpProxy(IntPredicate healthy, int... backendPorts) {
+        this.healthy = healthy;
         this.backends = java.util.Arrays.stream(backendPorts).boxed().toList();
         this.served = new AtomicInteger[backendPorts.length];
         for (int i = 0; i < served.length; i++) {
@@ -40,17 +50,17 @@ final class TcpProxy implements AutoCloseable {
         Thread.ofVirtual().name("tcp-proxy-accept").start(this::accept);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Connections each backend has been given so far, in the order of the constructor's ports. */
-    List<Integer> served() {
+    public List<Integer> served() {
         return java.util.Arrays.stream(served).map(AtomicInteger::get).toList();
     }
 
     /** Breaks every open connection, both sides. */
-    void cut() {
+    public void cut() {
         for (Socket socket : List.copyOf(open)) {
             closeQuietly(socket);
         }
@@ -69,6 +79,9 @@ final class TcpProxy implements AutoCloseable {
 
     private void connect(Socket client) {
         for (int i = 0; i < backends.size(); i++) {
+            if (!healthy.test(i)) {
+                continue;
+            }
             Socket upstream = new Socket();
             try {
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), backends.get(i)), 2_000);
