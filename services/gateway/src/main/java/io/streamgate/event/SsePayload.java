@@ -35,10 +35,10 @@ public final class SsePayload {
         return CloudEventsKafka.type(record.headers(), record.value());
     }
 
-    /** The text of the {@code data:} lines. */
-    public static String data(ConsumerRecord<byte[], byte[]> record, Payload mode) {
+    /** The text of the {@code data:} lines; {@code type} is what {@link #type} returned for the record. */
+    public static String data(ConsumerRecord<byte[], byte[]> record, Payload mode, String type) {
         byte[] value = record.value();
-        boolean structured = CloudEventsKafka.isStructured(record.headers(), value);
+        boolean structured = CloudEventsKafka.isStructured(record.headers(), type);
         if (mode == Payload.DATA) {
             return structured ? structuredData(value) : text(value);
         }
@@ -46,7 +46,7 @@ public final class SsePayload {
             return text(value);
         }
         Optional<DomainEvent> event = CloudEventsKafka.fromRecord(record, JSON);
-        return event.map(e -> write(CloudEventsKafka.envelope(e, JSON))).orElseGet(() -> plainEnvelope(record));
+        return event.map(e -> write(CloudEventsKafka.envelope(e, JSON))).orElseGet(() -> plainEnvelope(record, type));
     }
 
     private static String structuredData(byte[] value) {
@@ -59,12 +59,12 @@ public final class SsePayload {
         }
     }
 
-    private static String plainEnvelope(ConsumerRecord<byte[], byte[]> record) {
+    private static String plainEnvelope(ConsumerRecord<byte[], byte[]> record, String type) {
         ObjectNode node = JSON.createObjectNode()
                 .put("specversion", CloudEventsKafka.SPEC_VERSION)
                 .put("id", record.topic() + "-" + record.partition() + "-" + record.offset())
                 .put("source", "kafka:" + record.topic())
-                .put("type", Optional.ofNullable(type(record)).orElse("message"))
+                .put("type", Optional.ofNullable(type).orElse("message"))
                 .put("time", Instant.ofEpochMilli(record.timestamp()).toString());
         byte[] value = record.value();
         if (value != null && value.length > 0) {

@@ -127,7 +127,7 @@ final class StreamLog {
                 head.advance(topicIndex, record.partition(), record.offset() + 1);
                 String type = SsePayload.type(record);
                 String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-                String data = SsePayload.data(record, stream.payload());
+                String data = SsePayload.data(record, stream.payload(), type);
                 store(++seq, topicIndex, record.partition(), record.offset(), record.timestamp(), key, type, data,
                         false);
             }

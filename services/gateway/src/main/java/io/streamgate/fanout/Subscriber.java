@@ -335,7 +335,7 @@ final class Subscriber {
                 idPending = true;
                 continue;
             }
-            String data = SsePayload.data(record, payload);
+            String data = SsePayload.data(record, payload, type);
             SseFrames.appendEvent(batch, own.id(), type, data);
             events++;
             idPending = false;

@@ -38,6 +38,7 @@ public final class CloudEventsKafka {
     private static final Set<String> CORE = Set.of("specversion", "id", "source", "type", "time", "subject",
             "dataschema", "datacontenttype", "data", "data_base64");
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final byte[] STRUCTURED = STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
     private CloudEventsKafka() {
     }
@@ -107,13 +108,24 @@ public final class CloudEventsKafka {
 
     /** True for a structured-mode record: by its content type, or a JSON value with specversion and type. */
     public static boolean isStructured(Headers headers, byte[] value) {
+        return isStructured(headers, type(headers, value));
+    }
+
+    /**
+     * The same, for a record whose {@link #type} was already read (the live path reads each record once): structured
+     * when the content type says so, or when the type came from the value rather than a {@code ce_type} header.
+     */
+    public static boolean isStructured(Headers headers, String type) {
+        return hasStructuredContentType(headers) || (type != null && headers.lastHeader(TYPE_HEADER) == null);
+    }
+
+    private static boolean hasStructuredContentType(Headers headers) {
         Header contentType = headers.lastHeader(CONTENT_TYPE_HEADER);
-        if (contentType != null && contentType.value() != null && new String(contentType.value(),
-                StandardCharsets.UTF_8).startsWith(STRUCTURED_CONTENT_TYPE)) {
-            return true;
+        if (contentType == null || contentType.value() == null || contentType.value().length < STRUCTURED.length) {
+            return false;
         }
-        return headers.lastHeader(TYPE_HEADER) == null && value != null && value.length > 0
-                && firstNonSpace(value) == '{' && structuredType(value) != null;
+        // Compared as bytes: no String per record on the live path.
+        return java.util.Arrays.equals(contentType.value(), 0, STRUCTURED.length, STRUCTURED, 0, STRUCTURED.length);
     }
 
     /** The structured-mode JSON of an event: its attributes and {@code data}. */
