@@ -129,21 +129,17 @@ public final class SubscribeEndpoint implements Handler {
 
     private void serve(StreamDefinition stream, SubscribeRequest request, StartResolver.StartPoint start,
                        SseConnection connection) {
-        long started = System.nanoTime();
-        String reason = "error";
+        // The engine logs each stream's opening and closing (stream, position, duration, reason).
         WriteWatchdog.Watch watch = watchdog.watch(connection);
         try {
-            reason = fanout.serve(request, start, connection);
+            fanout.serve(request, start, connection);
         } catch (ClientGoneException e) {
-            reason = connection.aborted() ? "write timed out" : "client closed";
+            // the client left, or the watchdog cut a stalled write (counted there)
         } catch (KafkaUnavailableException e) {
-            reason = "Kafka unavailable";
             retryLater(stream, connection, e);
         } finally {
             connection.close(); // may write the last chunk: still watched
             watch.close();
-            LOG.debug("stream {} closed ({}) after {} ms", stream.name(), reason,
-                    (System.nanoTime() - started) / 1_000_000);
         }
     }
 
