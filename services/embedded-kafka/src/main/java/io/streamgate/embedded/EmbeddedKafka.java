@@ -109,6 +109,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * Kills the broker process at once (SIGKILL), as a crash would: nothing is flushed or handed over. Records
+     * acknowledged before stay in the log directory (they are in the OS page cache), so a later start with the same
+     * {@code dataDir} and port recovers them. For fault tests; idempotent.
+     */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+    }
+
     @Override
     public void close() {
         stopProcess();

@@ -50,6 +50,12 @@ public final class TestGateway implements AutoCloseable {
 
     private static TestGateway start(String bootstrapServers, String streamsYaml, String moreYaml,
                                      Map<String, String> env) {
+        Settings settings = Settings.fromYaml(config(bootstrapServers, streamsYaml, moreYaml), env);
+        return new TestGateway(Streamgate.start(settings), settings.server().tls().isPresent() ? "https" : "http");
+    }
+
+    /** The test configuration as YAML: the test defaults with {@code moreYaml} merged in key by key. */
+    static String config(String bootstrapServers, String streamsYaml, String moreYaml) {
         String yaml = """
                 streamgate:
                   server:
@@ -66,8 +72,7 @@ public final class TestGateway implements AutoCloseable {
                   streams:
                 %s
                 """.formatted(bootstrapServers, streamsYaml);
-        Settings settings = Settings.fromYaml(merge(yaml, "streamgate:\n" + moreYaml), env);
-        return new TestGateway(Streamgate.start(settings), settings.server().tls().isPresent() ? "https" : "http");
+        return merge(yaml, "streamgate:\n" + moreYaml);
     }
 
     private static String merge(String base, String overlay) {
