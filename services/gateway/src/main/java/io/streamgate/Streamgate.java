@@ -47,16 +47,19 @@ public final class Streamgate implements AutoCloseable {
     private final KafkaClients kafka;
     private final LogOffsets offsets;
     private final Fanout fanout;
+    private final Thread provisioning;
     private final Idempotency idempotency;
     private final WriteWatchdog watchdog;
     private final HeadersDeadline headersDeadline;
     private final WebServer server;
 
-    private Streamgate(KafkaClients kafka, LogOffsets offsets, Fanout fanout, Idempotency idempotency,
+    private Streamgate(KafkaClients kafka, LogOffsets offsets, Fanout fanout, Thread provisioning,
+                       Idempotency idempotency,
                        WriteWatchdog watchdog, HeadersDeadline headersDeadline, WebServer server) {
         this.kafka = kafka;
         this.offsets = offsets;
         this.fanout = fanout;
+        this.provisioning = provisioning;
         this.idempotency = idempotency;
         this.watchdog = watchdog;
         this.headersDeadline = headersDeadline;
@@ -67,15 +70,13 @@ public final class Streamgate implements AutoCloseable {
         String instanceId = "streamgate-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaClients kafka = new KafkaClients(settings.kafka(), instanceId);
         Fanout fanout = null;
+        Thread provisioning = null;
         Idempotency idempotency = null;
         WriteWatchdog watchdog = null;
         HeadersDeadline headersDeadline = null;
         try {
             // A disabled stream is neither created nor consumed; it is only known, to answer for it.
             List<StreamDefinition> enabled = settings.streams().stream().filter(StreamDefinition::enabled).toList();
-            if (settings.kafka().createTopics()) {
-                TopicProvisioner.createMissing(kafka.admin(), enabled, settings.kafka().requestTimeout());
-            }
             ObjectMapper json = new ObjectMapper();
             LogOffsets offsets = new LogOffsets(kafka.admin(), settings.kafka().requestTimeout());
             StreamCatalog catalog = new StreamCatalog(settings.streams());
@@ -88,7 +89,15 @@ public final class Streamgate implements AutoCloseable {
                     settings.kafka().requestTimeout(), json, registry);
             fanout = new Fanout(enabled, kafka, offsets, settings.fanout(), settings.sse(),
                     settings.logging().connections(), registry);
-            fanout.start();
+            Fanout engine = fanout;
+            // Kafka may not be up yet: the server starts anyway (live, not ready) and the topics and the always-on
+            // streams follow as soon as Kafka answers.
+            provisioning = Thread.ofPlatform().daemon().name("streamgate-provisioning").start(() -> {
+                if (!settings.kafka().createTopics() || TopicProvisioner.createMissingWhenReachable(kafka.admin(),
+                        enabled, settings.kafka().requestTimeout())) {
+                    engine.start();
+                }
+            });
             watchdog = new WriteWatchdog(settings.limits().writeTimeout(), registry);
             headersDeadline = new HeadersDeadline(settings.server().headersTimeout(), registry);
             HttpRouting.Builder routing = HttpRouting.builder();
@@ -110,7 +119,7 @@ public final class Streamgate implements AutoCloseable {
                     new ConsoleEndpoint(),
                     json);
             WebServer server = HttpServer.start(settings.server(), routing, headersDeadline, json);
-            return new Streamgate(kafka, offsets, fanout, idempotency, watchdog, headersDeadline, server);
+            return new Streamgate(kafka, offsets, fanout, provisioning, idempotency, watchdog, headersDeadline, server);
         } catch (RuntimeException e) {
             if (watchdog != null) {
                 watchdog.close();
@@ -118,6 +127,7 @@ public final class Streamgate implements AutoCloseable {
             if (headersDeadline != null) {
                 headersDeadline.close();
             }
+            stopProvisioning(provisioning);
             if (fanout != null) {
                 fanout.close();
             }
@@ -127,6 +137,15 @@ public final class Streamgate implements AutoCloseable {
             kafka.close();
             throw e;
         }
+    }
+
+    /**
+     * Waits until the configured topics exist and the delivery engine runs (which {@link #start} does not wait
+     * for, so that an instance can start before Kafka); true when that happened within {@code timeout}.
+     */
+    public boolean awaitProvisioned(Duration timeout) throws InterruptedException {
+        provisioning.join(timeout);
+        return !provisioning.isAlive();
     }
 
     /** The port the server listens on (useful when configured as 0). */
@@ -167,11 +186,23 @@ public final class Streamgate implements AutoCloseable {
 
     @Override
     public void close() {
+        stopProvisioning(provisioning);
         fanout.close();
         server.stop();
         watchdog.close();
         headersDeadline.close();
         idempotency.close();
         kafka.close();
+    }
+
+    private static void stopProvisioning(Thread provisioning) {
+        if (provisioning != null) {
+            provisioning.interrupt();
+            try {
+                provisioning.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -53,6 +53,7 @@ public final class Fanout implements AutoCloseable {
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+    private volatile boolean started;
     private final Set<TopicPartition> lagGauges = ConcurrentHashMap.newKeySet();
     private final MeterRegistry registry;
     private final boolean logConnections;
@@ -123,14 +124,22 @@ public final class Fanout implements AutoCloseable {
                 .description("A configured bound of the delivery engine").register(registry);
     }
 
-    /** Activates the always-on streams (retried until Kafka answers) and starts housekeeping. */
+    /**
+     * Activates the always-on streams (retried until Kafka answers) and starts housekeeping; called once the
+     * configured topics exist. Does nothing once closed.
+     */
     public void start() {
-        janitor.scheduleWithFixedDelay(this::housekeeping, 0, 1, TimeUnit.SECONDS);
+        try {
+            janitor.scheduleWithFixedDelay(this::housekeeping, 0, 1, TimeUnit.SECONDS);
+            started = true;
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // closed before Kafka ever answered
+        }
     }
 
-    /** True once every always-on stream is consumed and its tail is warm. */
+    /** True once started, not draining, and every always-on stream is consumed and its tail is warm. */
     public boolean ready() {
-        if (draining) {
+        if (draining || !started) {
             return false;
         }
         for (StreamDefinition stream : streams) {

@@ -82,12 +82,13 @@ public final class Idempotency implements AutoCloseable {
     public static Idempotency start(KafkaClients kafka, LogOffsets offsets, IdempotencySettings settings,
                                     Duration requestTimeout, ObjectMapper json, MeterRegistry registry) {
         long retention = settings.window().plus(settings.pendingTimeout()).plusMinutes(10).toMillis();
-        TopicProvisioner.createInternal(kafka.admin(), settings.topic(), settings.partitions(), Map.of(
-                "cleanup.policy", "delete",
-                "retention.ms", Long.toString(retention),
-                "message.timestamp.type", "LogAppendTime"), requestTimeout);
+        Runnable createTopic = () -> TopicProvisioner.createInternal(kafka.admin(), settings.topic(),
+                settings.partitions(), Map.of(
+                        "cleanup.policy", "delete",
+                        "retention.ms", Long.toString(retention),
+                        "message.timestamp.type", "LogAppendTime"), requestTimeout);
         IdempotencyLog log = new IdempotencyLog(settings.topic(), kafka, offsets, settings.window(),
-                settings.pendingTimeout(), json);
+                settings.pendingTimeout(), json, createTopic);
         return new Idempotency(settings, kafka, log, requestTimeout, json, registry);
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.record.TimestampType;
@@ -45,27 +46,54 @@ final class IdempotencyLog implements AutoCloseable {
     private final Map<Integer, Long> positions = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean prepared;
     private volatile RuntimeException failure;
     private boolean warnedTimestamps;
     private long nextEviction;
 
+    /**
+     * @param createTopic creates the topic when missing; run (and retried) on the reader thread, so an instance can
+     *                    start before Kafka is reachable
+     */
     IdempotencyLog(String topic, KafkaClients kafka, LogOffsets offsets, Duration window, Duration pendingTimeout,
-                   ObjectMapper json) {
+                   ObjectMapper json, Runnable createTopic) {
         this.topic = topic;
         this.json = json;
         this.windowMs = window.toMillis();
         this.pendingTimeoutMs = pendingTimeout.toMillis();
         this.consumer = kafka.newConsumer(2000);
-        List<TopicPartition> partitions = offsets.partitions(List.of(topic));
-        Map<TopicPartition, Long> start = offsets.forTime(partitions,
-                Instant.now().minusMillis(windowMs + pendingTimeoutMs + EVICTION_SLACK_MS));
-        consumer.assign(partitions);
-        start.forEach(consumer::seek);
-        this.thread = Thread.ofPlatform().name("streamgate-idempotency").daemon(true).start(this::run);
+        this.thread = Thread.ofPlatform().name("streamgate-idempotency").daemon(true)
+                .start(() -> run(offsets, createTopic));
     }
 
-    private void run() {
+    /** Until Kafka answers: create the topic, then start reading one window back. Reader thread only. */
+    private boolean prepare(LogOffsets offsets, Runnable createTopic) throws InterruptedException {
+        long backoffMs = 500;
+        while (running) {
+            try {
+                createTopic.run();
+                List<TopicPartition> partitions = offsets.partitions(List.of(topic));
+                Map<TopicPartition, Long> start = offsets.forTime(partitions,
+                        Instant.now().minusMillis(windowMs + pendingTimeoutMs + EVICTION_SLACK_MS));
+                consumer.assign(partitions);
+                start.forEach(consumer::seek);
+                prepared = true;
+                return true;
+            } catch (KafkaUnavailableException | KafkaException e) {
+                LOG.warn("Idempotency log not readable yet ({}); idempotent publishes answer 503 until it is. "
+                        + "Retrying in {} ms", e.getMessage(), backoffMs);
+                Thread.sleep(backoffMs); // back-off between attempts to reach Kafka
+                backoffMs = Math.min(10_000, backoffMs * 2);
+            }
+        }
+        return false;
+    }
+
+    private void run(LogOffsets offsets, Runnable createTopic) {
         try {
+            if (!prepare(offsets, createTopic)) {
+                return;
+            }
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 Map<Integer, Long> reached = new HashMap<>();
@@ -84,6 +112,8 @@ final class IdempotencyLog implements AutoCloseable {
             }
         } catch (WakeupException closing) {
             // close() woke the poll
+        } catch (InterruptedException closing) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("The idempotency log reader stopped; idempotent publishes answer 503 until restart: {}",
                     e.toString());
@@ -198,6 +228,9 @@ final class IdempotencyLog implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
+        if (!prepared) {
+            thread.interrupt(); // still backing off between attempts to reach Kafka
+        }
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

@@ -73,6 +73,29 @@ public final class TopicProvisioner {
         }
     }
 
+    /**
+     * {@link #createMissing}, retried with back-off until Kafka answers: an instance may start before Kafka does.
+     * Returns false when interrupted (the instance is closing) before it succeeded. Blocks the calling thread.
+     */
+    public static boolean createMissingWhenReachable(Admin admin, List<StreamDefinition> streams, Duration timeout) {
+        long backoffMs = 500;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                createMissing(admin, streams, timeout);
+                return true;
+            } catch (KafkaUnavailableException e) {
+                LOG.warn("{}; not ready until this succeeds. Retrying in {} ms", e.getMessage(), backoffMs);
+                try {
+                    Thread.sleep(backoffMs); // back-off between attempts to reach Kafka
+                } catch (InterruptedException closing) {
+                    return false;
+                }
+                backoffMs = Math.min(10_000, backoffMs * 2);
+            }
+        }
+        return false;
+    }
+
     public static void createMissing(Admin admin, List<StreamDefinition> streams, Duration timeout) {
         Map<String, Integer> wanted = new LinkedHashMap<>();
         streams.forEach(s -> s.topics().forEach(t -> wanted.merge(t, s.partitions(), Math::max)));

@@ -51,7 +51,20 @@ public final class TestGateway implements AutoCloseable {
     private static TestGateway start(String bootstrapServers, String streamsYaml, String moreYaml,
                                      Map<String, String> env) {
         Settings settings = Settings.fromYaml(config(bootstrapServers, streamsYaml, moreYaml), env);
-        return new TestGateway(Streamgate.start(settings), settings.server().tls().isPresent() ? "https" : "http");
+        Streamgate streamgate = Streamgate.start(settings);
+        try {
+            // Tests write to the stream topics right away: wait for them to exist, as the instance's start did
+            // before it learnt to start without Kafka.
+            if (!streamgate.awaitProvisioned(java.time.Duration.ofSeconds(60))) {
+                streamgate.close();
+                throw new IllegalStateException("the test instance could not create its topics within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            streamgate.close();
+            throw new IllegalStateException(e);
+        }
+        return new TestGateway(streamgate, settings.server().tls().isPresent() ? "https" : "http");
     }
 
     /** The test configuration as YAML: the test defaults with {@code moreYaml} merged in key by key. */
