@@ -12,6 +12,7 @@ public final class Cursor {
     private final List<String> topics;
     private final int streamCrc;
     private final int[] topicCrcs;
+    private final int[] incarnations;
     private final long[][] next;
 
     private String id;
@@ -20,6 +21,7 @@ public final class Cursor {
         this.topics = start.topics();
         this.streamCrc = EventIdCodec.crc(stream);
         this.topicCrcs = start.topicCrcs();
+        this.incarnations = start.incarnations();
         this.next = start.toArray();
     }
 
@@ -58,12 +60,12 @@ public final class Cursor {
     /** The event id of the current position. */
     public String id() {
         if (id == null) {
-            id = EventIdCodec.encode(streamCrc, topicCrcs, next);
+            id = EventIdCodec.encode(streamCrc, topicCrcs, incarnations, next);
         }
         return id;
     }
 
     public Position position() {
-        return Position.of(topics, next);
+        return Position.of(topics, next, incarnations);
     }
 }

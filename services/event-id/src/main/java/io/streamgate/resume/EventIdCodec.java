@@ -11,18 +11,20 @@ import java.util.zip.CRC32C;
 /**
  * Encodes a {@link Position} as an SSE event id and back.
  *
- * <p>Format, version 1, base64url without padding over:
+ * <p>Format, version 2, base64url without padding over:
  * <pre>
- *   u8 version = 1                           -- 0x81 (version | END_FLAG): the end id of a finite subscription
+ *   u8 version = 2                           -- 0x82 (version | END_FLAG): the end id of a finite subscription
  *   u32 crc32c(stream name)                  -- an id from another stream is refused
  *   varint topic count
  *   per topic:
  *     u32 crc32c(topic name)                 -- topics matched by name, so adding a topic to a stream keeps ids
+ *     u32 incarnation                        -- tag of the Kafka topic id (0: unknown); see Position
  *     varint partition count
  *     varint base                            -- the smallest next-offset of the topic
  *     varint (next offset - base), per partition 0..n-1
  * </pre>
  * Offsets of a topic's partitions tend to be close, so the deltas stay short: see the README for measured sizes.
+ * Version 1 is the same without the incarnation; such ids are still read (their incarnations are unknown).
  *
  * <p>The final id of a finite subscription ({@code until=}) is the same bytes with the high bit of the version byte
  * set ({@link #END_FLAG}): it names where the subscription finished, and says that it did, so that the reconnect
@@ -30,7 +32,8 @@ import java.util.zip.CRC32C;
  * Stateless and thread-safe.
  */
 public final class EventIdCodec {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_INCARNATIONS = 1;
     /** Set in the version byte of an id that ends a finite subscription. */
     public static final int END_FLAG = 0x80;
     /** Longer ids are refused before decoding: bounds the work a hostile id can cause. */
@@ -42,14 +45,24 @@ public final class EventIdCodec {
     }
 
     public static String encode(String stream, Position position) {
-        return encode(crc(stream), position.topicCrcs(), position.offsets());
+        return encode(crc(stream), position.topicCrcs(), position.incarnations(), position.offsets());
+    }
+
+    /**
+     * The incarnation tag of a Kafka topic id: 32 bits of it, never 0 (which means unknown). Two incarnations of a
+     * topic collide with probability 2^-32.
+     */
+    public static int incarnation(org.apache.kafka.common.Uuid topicId) {
+        long mixed = topicId.getMostSignificantBits() ^ topicId.getLeastSignificantBits();
+        int tag = (int) (mixed ^ (mixed >>> 32));
+        return tag == 0 ? 1 : tag;
     }
 
     /** The hot path of {@link Cursor}: no copies, CRCs computed once per subscription. */
-    static String encode(int streamCrc, int[] topicCrcs, long[][] next) {
+    static String encode(int streamCrc, int[] topicCrcs, int[] incarnations, long[][] next) {
         int capacity = 1 + 4 + 10;
         for (long[] offsets : next) {
-            capacity += 4 + 10 + 10 + 10 * offsets.length;
+            capacity += 8 + 10 + 10 + 10 * offsets.length;
         }
         // A plain array rather than a ByteArrayOutputStream: its synchronized per-byte writes dominated at 64
         // partitions (JMH: EventIdCodecBench).
@@ -60,6 +73,7 @@ public final class EventIdCodec {
         at = writeVarLong(out, at, next.length);
         for (int t = 0; t < next.length; t++) {
             at = writeInt(out, at, topicCrcs[t]);
+            at = writeInt(out, at, incarnations[t]);
             long[] offsets = next[t];
             at = writeVarLong(out, at, offsets.length);
             if (offsets.length > 0) {
@@ -116,10 +130,10 @@ public final class EventIdCodec {
         int first = in.u8();
         boolean end = (first & END_FLAG) != 0;
         int version = first & ~END_FLAG;
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_INCARNATIONS) {
             throw new InvalidEventIdException(Reason.UNSUPPORTED_VERSION,
-                    "The event id has format version " + version + "; this Streamgate reads version " + VERSION
-                            + ".");
+                    "The event id has format version " + version + "; this Streamgate reads versions "
+                            + VERSION_WITHOUT_INCARNATIONS + " and " + VERSION + ".");
         }
         if (in.u32() != crc(stream)) {
             throw new InvalidEventIdException(Reason.OTHER_STREAM,
@@ -130,6 +144,7 @@ public final class EventIdCodec {
             indexByCrc.put(crc(topics.get(t)), t);
         }
         long[][] next = new long[topics.size()][0];
+        int[] incarnations = new int[topics.size()];
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         long topicCount = in.varLong();
         if (topicCount > MAX_TOPICS) {
@@ -137,6 +152,7 @@ public final class EventIdCodec {
         }
         for (long i = 0; i < topicCount; i++) {
             int topicCrc = in.u32();
+            int incarnation = version == VERSION ? in.u32() : 0;
             long partitions = in.varLong();
             if (partitions > MAX_PARTITIONS) {
                 throw malformed("it names " + partitions + " partitions");
@@ -158,12 +174,13 @@ public final class EventIdCodec {
             Integer index = indexByCrc.get(topicCrc);
             if (index != null) {
                 next[index] = offsets;
+                incarnations[index] = incarnation;
             }
         }
         if (in.remaining() != 0) {
             throw malformed("it has trailing bytes");
         }
-        return new Decoded(Position.of(topics, next), end);
+        return new Decoded(Position.of(topics, next, incarnations), end);
     }
 
     private static InvalidEventIdException malformed(String why) {

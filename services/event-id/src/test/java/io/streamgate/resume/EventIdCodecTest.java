@@ -130,11 +130,34 @@ class EventIdCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 2, 255})
+    @ValueSource(ints = {0, 3, 127})
     void refusesIdWithAnotherFormatVersion(int version) {
         byte[] bytes = Base64.getUrlDecoder().decode(validId());
         bytes[0] = (byte) version;
         assertRefused(Reason.UNSUPPORTED_VERSION, base64url(bytes));
+    }
+
+    @Test
+    void incarnationsRoundTripAndTellARecreatedTopicApart() {
+        int before = EventIdCodec.incarnation(org.apache.kafka.common.Uuid.randomUuid());
+        int after = EventIdCodec.incarnation(org.apache.kafka.common.Uuid.randomUuid());
+        Position position = Position.of(ONE_TOPIC, new long[][] {{7, 9}}, new int[] {before});
+        Position decoded = EventIdCodec.decode(EventIdCodec.encode(STREAM, position), STREAM, ONE_TOPIC);
+        assertEquals(position, decoded);
+        assertEquals(before, decoded.incarnation(0));
+        assertTrue(before != after, "two random topic ids gave the same tag");
+        assertTrue(EventIdCodec.incarnation(new org.apache.kafka.common.Uuid(0, 0)) != 0, "0 means unknown");
+    }
+
+    @Test
+    void aVersionOneIdIsStillReadWithItsIncarnationsUnknown() {
+        // Version 1 as written before incarnations: stream crc, 1 topic, its crc, 2 partitions, base 7, deltas 0 and 2.
+        byte[] v1 = java.nio.ByteBuffer.allocate(32).put((byte) 1).putInt(crc(STREAM)).put((byte) 1)
+                .putInt(crc(ONE_TOPIC.getFirst())).put((byte) 2).put((byte) 7).put((byte) 0).put((byte) 2).array();
+        String id = base64url(Arrays.copyOf(v1, 1 + 4 + 1 + 4 + 1 + 1 + 1 + 1));
+        Position decoded = EventIdCodec.decode(id, STREAM, ONE_TOPIC);
+        assertArrayEquals(new long[][] {{7, 9}}, decoded.toArray());
+        assertEquals(0, decoded.incarnation(0));
     }
 
     @Test
@@ -155,7 +178,7 @@ class EventIdCodecTest {
         assertEquals(Reason.OTHER_STREAM, assertThrows(InvalidEventIdException.class,
                 () -> EventIdCodec.read(end, "b", ONE_TOPIC)).reason());
         byte[] bytes = Base64.getUrlDecoder().decode(end);
-        bytes[0] = (byte) (EventIdCodec.END_FLAG | 2);
+        bytes[0] = (byte) (EventIdCodec.END_FLAG | 3);
         assertRefused(Reason.UNSUPPORTED_VERSION, base64url(bytes));
     }
 

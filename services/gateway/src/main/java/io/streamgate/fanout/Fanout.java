@@ -73,6 +73,11 @@ public final class Fanout implements AutoCloseable {
         int subscribers;
         long idleSince = System.nanoTime();
 
+        /** The incarnation of {@code topic} this tail was read from. */
+        int incarnation(String topic) {
+            return log.snapshot().head().incarnation(log.stream().topics().indexOf(topic));
+        }
+
         Active(StreamLog log, FanoutMetrics.StreamMeters meters, CompletableFuture<Void> warm,
                Map<String, Integer> partitions, Map<TopicPartition, Long> earliest, LogEnds ends) {
             this.earliest = Map.copyOf(earliest);
@@ -93,7 +98,12 @@ public final class Fanout implements AutoCloseable {
         this.sse = sse;
         this.metrics = new FanoutMetrics(registry);
         this.registry = registry;
-        this.reader = new LiveReader(kafka.newConsumer(2_000));
+        this.reader = new LiveReader(kafka.newConsumer(2_000),
+                (tp, logs) -> retire(tp.topic(), a -> logs.contains(a.log)));
+        offsets.onRecreated(topic -> {
+            int now = offsets.incarnations(List.of(topic))[0];
+            retire(topic, a -> a.incarnation(topic) != now);
+        });
         this.catchUp = new CatchUpReaders(settings.catchUpReaders(), settings.catchUpChunkEvents(),
                 () -> kafka.newConsumer(settings.catchUpChunkEvents()));
         Gauge.builder("streamgate.catchup.readers.busy", catchUp, CatchUpReaders::busy)
@@ -166,12 +176,17 @@ public final class Fanout implements AutoCloseable {
                     request.types().size());
         }
         subscribers.add(subscriber);
+        if (active.get(request.stream().name()) != stream) {
+            // Its topic was reset between acquire and now: the tail is retired, so reconnect at once.
+            subscriber.endBy(System.nanoTime(), jitteredRetry(), io.streamgate.resume.Reset.RECONNECT_REASON);
+        }
         if (draining) {
             // Arrived after the drain began: off to another instance at once.
             subscriber.drainBy(System.nanoTime(), jitteredRetry());
         }
         try {
-            reason = subscriber.run(start.position(), start.gaps());
+            reason = subscriber.run(start.position(), start.gaps(),
+                    start.resets().stream().map(io.streamgate.resume.Reset::new).toList());
             return reason;
         } catch (ClientGoneException e) {
             reason = "client-closed";
@@ -215,6 +230,9 @@ public final class Fanout implements AutoCloseable {
         for (int t = 0; t < wanted.topics().size(); t++) {
             if (wanted.partitions(t) != tail.head().partitions(t) || wanted.partitions(t) != tail.base().partitions(t)) {
                 return false;
+            }
+            if (wanted.incarnation(t) != 0 && wanted.incarnation(t) != tail.head().incarnation(t)) {
+                return false; // the topic was recreated since: Kafka decides where the client goes on
             }
             for (int p = 0; p < wanted.partitions(t); p++) {
                 long offset = wanted.next(t, p);
@@ -272,6 +290,7 @@ public final class Fanout implements AutoCloseable {
     /** Reads the stream's partitions and starts feeding a new tail from the last {@code warmEvents} of each. */
     private Active activate(StreamDefinition stream) {
         Map<String, Integer> counts = offsets.partitionCounts(stream.topics());
+        int[] incarnations = offsets.incarnations(stream.topics());
         List<TopicPartition> partitions = LogOffsets.partitions(counts);
         Map<TopicPartition, Long> earliest = offsets.earliest(partitions);
         Map<TopicPartition, Long> latest = offsets.latest(partitions);
@@ -286,7 +305,7 @@ public final class Fanout implements AutoCloseable {
                 start.put(tp, next[t][p]);
             }
         }
-        StreamLog log = new StreamLog(stream, Position.of(stream.topics(), next), settings.tailEvents(),
+        StreamLog log = new StreamLog(stream, Position.of(stream.topics(), next, incarnations), settings.tailEvents(),
                 settings.tailBytes());
         CompletableFuture<Void> warm = reader.activate(log, start, latest);
         Active a = new Active(log, metrics.stream(stream.name()), warm, counts, earliest, new LogEnds(offsets));
@@ -330,6 +349,18 @@ public final class Fanout implements AutoCloseable {
     private void refreshMetadata() {
         for (Active a : List.copyOf(active.values())) {
             Map<String, Integer> now = offsets.partitionCounts(a.log.stream().topics());
+            int[] incarnations = offsets.incarnations(a.log.stream().topics());
+            boolean recreated = false;
+            for (int t = 0; t < incarnations.length; t++) {
+                String topic = a.log.stream().topics().get(t);
+                if (incarnations[t] != a.incarnation(topic)) {
+                    retire(topic, stale -> stale == a);
+                    recreated = true;
+                }
+            }
+            if (recreated) {
+                continue;
+            }
             a.earliest = Map.copyOf(offsets.earliest(offsets.partitions(a.log.stream().topics())));
             Map<TopicPartition, Long> added = new HashMap<>();
             now.forEach((topic, count) -> {
@@ -346,6 +377,39 @@ public final class Fanout implements AutoCloseable {
                 LOG.info("Stream {}: reading added partitions {}", a.log.stream().name(), added.keySet());
             }
         }
+    }
+
+    /**
+     * {@code topic} is not the log these tails were read from any more — deleted and created again (a new topic id),
+     * or cut back below the live reader's position (an unclean leader election): the {@code stale} streams reading
+     * it are retired, and its subscribers end with a {@code streamgate.reconnect} ({@link io.streamgate.resume.Reset
+     * #RECONNECT_REASON}). Their ids name the old topic, so their reconnect is answered with a
+     * {@code streamgate.reset} and the new topic from its beginning; a fresh tail is read for later subscribers.
+     */
+    private void retire(String topic, java.util.function.Predicate<Active> stale) {
+        List<Active> retired = new java.util.ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<String, Active> e : List.copyOf(active.entrySet())) {
+                if (e.getValue().log.stream().topics().contains(topic) && stale.test(e.getValue())
+                        && active.remove(e.getKey(), e.getValue())) {
+                    reader.deactivate(e.getValue().log);
+                    retired.add(e.getValue());
+                }
+            }
+        }
+        if (retired.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Subscriber subscriber : subscribers) {
+            if (retired.stream().anyMatch(a -> a.log == subscriber.log())) {
+                subscriber.endBy(now, jitteredRetry(), io.streamgate.resume.Reset.RECONNECT_REASON);
+            }
+        }
+        retired.forEach(a -> a.log.wakeAll());
+        LOG.warn("Topic {} is not the log its streams were reading (deleted and created again, or truncated): "
+                + "streams {} start over and their subscribers reconnect", topic,
+                retired.stream().map(a -> a.log.stream().name()).toList());
     }
 
     /** A lag gauge per partition the live reader consumes (partitions only come, gauges read 0 once released). */

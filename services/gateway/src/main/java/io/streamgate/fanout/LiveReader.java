@@ -43,11 +43,19 @@ final class LiveReader implements AutoCloseable {
     private final Map<StreamLog, CompletableFuture<Void>> warming = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private final java.util.function.BiConsumer<TopicPartition, List<StreamLog>> onRewound;
 
     private final Map<TopicPartition, Long> lag = new java.util.concurrent.ConcurrentHashMap<>();
 
-    LiveReader(KafkaConsumer<byte[], byte[]> consumer) {
+    /**
+     * @param onRewound called on the reader thread, with the logs it was feeding, when a partition's log end fell
+     *                  below the reader's position: the topic was recreated or truncated, so what follows must not
+     *                  be taken for the old records
+     */
+    LiveReader(KafkaConsumer<byte[], byte[]> consumer,
+               java.util.function.BiConsumer<TopicPartition, List<StreamLog>> onRewound) {
         this.consumer = consumer;
+        this.onRewound = onRewound;
         this.thread = Thread.ofPlatform().name("streamgate-live-reader").daemon().unstarted(this::run);
         thread.start();
     }
@@ -220,9 +228,10 @@ final class LiveReader implements AutoCloseable {
                 }
                 consumer.seek(tp, first);
             } else {
-                // past the end: the topic was recreated; start over at its beginning and let subscribers notice
-                LOG.warn("Live reader position {} of {} is past the log end; reading from {}", wanted, tp, first);
-                consumer.seek(tp, first);
+                // Past the end: the topic was recreated or truncated. Reading on from here would hand out the new
+                // log's records under the old one's offsets; the streams are retired instead (which unassigns it).
+                LOG.warn("Live reader position {} of {} is past the log end", wanted, tp);
+                onRewound.accept(tp, List.copyOf(logsByTopic.getOrDefault(tp.topic(), List.of())));
             }
         });
     }

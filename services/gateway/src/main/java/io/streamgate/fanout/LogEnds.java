@@ -42,7 +42,7 @@ final class LogEnds {
                 next[t][p] = end == null ? head.next(t, p) : Math.max(head.next(t, p), end);
             }
         }
-        return Position.of(head.topics(), next);
+        return Position.of(head.topics(), next, head.incarnations());
     }
 
     private Map<TopicPartition, Long> since(long arrival, List<TopicPartition> partitions) {

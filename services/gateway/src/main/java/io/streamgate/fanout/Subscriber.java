@@ -8,6 +8,7 @@ import io.streamgate.resume.Cursor;
 import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Gap;
 import io.streamgate.resume.Position;
+import io.streamgate.resume.Reset;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
 import io.streamgate.subscribe.StreamEnd;
@@ -64,6 +65,7 @@ final class Subscriber {
     private final EndSchedule ends;
     private long liveWrites;
     private volatile Duration drainRetry;
+    private volatile String drainReason = StreamEnd.DRAINING;
 
     Subscriber(StreamLog log, SubscribeRequest request, SseConnection connection, SseSettings sse,
                FanoutSettings bounds, CatchUpReaders catchUp, FanoutMetrics.StreamMeters meters) {
@@ -87,8 +89,19 @@ final class Subscriber {
      * instance when it wants. Any thread; wake the stream's waiters afterwards.
      */
     void drainBy(long deadline, Duration retry) {
+        endBy(deadline, retry, StreamEnd.DRAINING);
+    }
+
+    /** Ends this subscription by {@code deadline} like {@link #drainBy}, giving {@code reason}. Any thread. */
+    void endBy(long deadline, Duration retry, String reason) {
         drainRetry = retry;
+        drainReason = reason;
         ends.drainBy(deadline);
+    }
+
+    /** The tail this subscriber reads. */
+    StreamLog log() {
+        return log;
     }
 
     void stop() {
@@ -104,14 +117,17 @@ final class Subscriber {
     }
 
     /** @return why the stream ended */
-    String run(Position start, List<Gap> gaps) {
+    String run(Position start, List<Gap> gaps, List<Reset> resets) {
         thread = Thread.currentThread();
         own = new Cursor(stream, start);
         connection.write(SseFrames.retry(sse.retry()));
-        if (gaps.isEmpty()) {
-            connection.write(SseFrames.idOnly(own.id()));
-        } else {
+        for (Reset reset : resets) {
+            connection.write(SseFrames.event(own.id(), Reset.EVENT_TYPE, reset.json()));
+        }
+        if (!gaps.isEmpty()) {
             writeGap(gaps);
+        } else if (resets.isEmpty()) {
+            connection.write(SseFrames.idOnly(own.id()));
         }
         connection.flush();
         try {
@@ -428,11 +444,12 @@ final class Subscriber {
         }
         if (ends.drainDue(now)) {
             connection.write(SseFrames.retry(drainRetry));
+            String reason = drainReason;
             connection.write(SseFrames.event(currentId(), StreamEnd.RECONNECT_TYPE,
-                    StreamEnd.reconnectJson(new StreamEnd(java.time.Instant.MAX, java.time.Instant.MAX,
-                            StreamEnd.DRAINING), drainRetry)));
+                    StreamEnd.reconnectJson(new StreamEnd(java.time.Instant.MAX, java.time.Instant.MAX, reason),
+                            drainRetry)));
             connection.flush();
-            return StreamEnd.DRAINING;
+            return reason;
         }
         if (ends.endDue(now)) {
             connection.write(SseFrames.event(currentId(), StreamEnd.RECONNECT_TYPE,

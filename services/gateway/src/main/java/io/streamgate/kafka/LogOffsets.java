@@ -33,6 +33,10 @@ public final class LogOffsets {
     private final Duration timeout;
     private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
+    /** The incarnation tag of each topic's Kafka id, as of the last describe (see {@link #incarnations}). */
+    private final Map<String, Integer> incarnations = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> onRecreated = topic -> { };
+
     public LogOffsets(Admin admin, Duration timeout) {
         this.admin = admin;
         this.timeout = timeout;
@@ -44,9 +48,39 @@ public final class LogOffsets {
                 "describe topics " + topics);
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String topic : topics) {
-            counts.put(topic, descriptions.get(topic).partitions().size());
+            TopicDescription description = descriptions.get(topic);
+            counts.put(topic, description.partitions().size());
+            int tag = io.streamgate.resume.EventIdCodec.incarnation(description.topicId());
+            Integer before = incarnations.put(topic, tag);
+            if (before != null && before != tag) {
+                onRecreated.accept(topic);
+            }
         }
         return counts;
+    }
+
+    /**
+     * Calls {@code listener} (on the describing thread) when a describe finds that a topic has another Kafka id than
+     * the last time: it was deleted and created again. Every subscribe, publish and metadata refresh describes its
+     * topics, so each of them can notice. Set once, at wiring.
+     */
+    public void onRecreated(java.util.function.Consumer<String> listener) {
+        this.onRecreated = listener;
+    }
+
+    /**
+     * The incarnation tag of each topic (which Kafka topic, by id, the name stands for), as of the last
+     * {@link #partitionCounts} of it — call that first for a fresh answer; topics never described are described now.
+     */
+    public int[] incarnations(List<String> topics) {
+        if (!incarnations.keySet().containsAll(topics)) {
+            partitionCounts(topics);
+        }
+        int[] tags = new int[topics.size()];
+        for (int t = 0; t < tags.length; t++) {
+            tags[t] = incarnations.getOrDefault(topics.get(t), 0);
+        }
+        return tags;
     }
 
     /** Every partition of the given topics. */

@@ -85,6 +85,7 @@ final class EventPublisher {
         List<String> topics = stream.topics();
         Map<String, Integer> counts = offsets.partitionCounts(topics);
         Map<TopicPartition, Long> end = offsets.latest(LogOffsets.partitions(counts));
+        int[] incarnations = offsets.incarnations(topics);
         List<Published> result = new ArrayList<>(written.size());
         for (int i = 0; i < written.size(); i++) {
             RecordMetadata self = written.get(i);
@@ -104,7 +105,7 @@ final class EventPublisher {
                 }
             }
             next[topics.indexOf(self.topic())][self.partition()] = self.offset() + 1;
-            String id = EventIdCodec.encode(stream.name(), Position.of(topics, next));
+            String id = EventIdCodec.encode(stream.name(), Position.of(topics, next, incarnations));
             result.add(new Published(id, self.topic(), self.partition(), self.offset()));
         }
         return result;

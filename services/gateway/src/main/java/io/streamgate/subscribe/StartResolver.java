@@ -17,7 +17,10 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Resume rules: a partition the id knows starts at its offset; one it does not know (added to the topic since,
  * or a topic added to the stream) starts at its beginning, since nothing of it can have been delivered; an offset
  * older than the log start yields a {@link Gap} and starts at the log start; an id naming more partitions than a
- * topic has, or an offset past the log end, cannot come from this log and is refused.
+ * topic has, or an offset past the log end, cannot come from this log and is refused. A topic the id names in
+ * another incarnation (deleted and created again since) starts at its beginning and is listed in
+ * {@link StartPoint#resets()}, so the client is told rather than handed the new topic's records as if they continued
+ * the old one's.
  */
 public final class StartResolver {
     private final LogOffsets offsets;
@@ -26,34 +29,47 @@ public final class StartResolver {
         this.offsets = offsets;
     }
 
-    /** The resolved start of a subscription. */
-    public record StartPoint(Position position, List<Gap> gaps) {
+    /** The resolved start of a subscription: where, what retention deleted, which topics were recreated. */
+    public record StartPoint(Position position, List<Gap> gaps, List<String> resets) {
+        public StartPoint(Position position, List<Gap> gaps) {
+            this(position, gaps, List.of());
+        }
     }
 
     public StartPoint resolve(StreamDefinition stream, StartAt start) {
         List<String> topics = stream.topics();
         Map<String, Integer> counts = offsets.partitionCounts(topics);
         List<TopicPartition> partitions = LogOffsets.partitions(counts);
+        int[] incarnations = offsets.incarnations(topics);
         return switch (start) {
-            case StartAt.Latest ignored -> new StartPoint(position(topics, counts, offsets.latest(partitions)),
-                    List.of());
-            case StartAt.Earliest ignored -> new StartPoint(position(topics, counts, offsets.earliest(partitions)),
-                    List.of());
+            case StartAt.Latest ignored -> new StartPoint(position(topics, counts, offsets.latest(partitions),
+                    incarnations), List.of());
+            case StartAt.Earliest ignored -> new StartPoint(position(topics, counts, offsets.earliest(partitions),
+                    incarnations), List.of());
             case StartAt.Since since -> new StartPoint(
-                    position(topics, counts, offsets.forTime(partitions, since.time())), List.of());
-            case StartAt.Resume resume -> resume(topics, counts, partitions, resume.position());
+                    position(topics, counts, offsets.forTime(partitions, since.time()), incarnations), List.of());
+            case StartAt.Resume resume -> resume(topics, counts, partitions, incarnations, resume.position());
         };
     }
 
     private StartPoint resume(List<String> topics, Map<String, Integer> counts, List<TopicPartition> partitions,
-                              Position requested) {
+                              int[] incarnations, Position requested) {
         Map<TopicPartition, Long> earliest = offsets.earliest(partitions);
         Map<TopicPartition, Long> latest = offsets.latest(partitions);
         long[][] next = new long[topics.size()][];
         List<Gap> gaps = new ArrayList<>();
+        List<String> resets = new ArrayList<>();
         for (int t = 0; t < topics.size(); t++) {
             String topic = topics.get(t);
             int count = counts.get(topic);
+            if (requested.incarnation(t) != 0 && requested.incarnation(t) != incarnations[t]) {
+                resets.add(topic);
+                next[t] = new long[count];
+                for (int p = 0; p < count; p++) {
+                    next[t][p] = earliest.get(new TopicPartition(topic, p));
+                }
+                continue;
+            }
             if (requested.partitions(t) > count) {
                 throw new InvalidEventIdException(InvalidEventIdException.Reason.NOT_IN_LOG,
                         "The event id names " + requested.partitions(t) + " partitions of topic '" + topic
@@ -79,11 +95,11 @@ public final class StartResolver {
                 next[t][p] = wanted;
             }
         }
-        return new StartPoint(Position.of(topics, next), gaps);
+        return new StartPoint(Position.of(topics, next, incarnations), gaps, resets);
     }
 
     private static Position position(List<String> topics, Map<String, Integer> counts,
-                                     Map<TopicPartition, Long> offsets) {
+                                     Map<TopicPartition, Long> offsets, int[] incarnations) {
         long[][] next = new long[topics.size()][];
         for (int t = 0; t < topics.size(); t++) {
             int count = counts.get(topics.get(t));
@@ -92,6 +108,6 @@ public final class StartResolver {
                 next[t][p] = offsets.get(new TopicPartition(topics.get(t), p));
             }
         }
-        return Position.of(topics, next);
+        return Position.of(topics, next, incarnations);
     }
 }

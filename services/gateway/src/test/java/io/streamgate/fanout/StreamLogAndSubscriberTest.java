@@ -140,7 +140,7 @@ class StreamLogAndSubscriberTest {
         Subscriber subscriber = new Subscriber(log, request, new SseConnection(out), SSE, BOUNDS, noKafka,
                 new FanoutMetrics(new SimpleMeterRegistry()).stream("s"));
         subscribers.add(subscriber);
-        running.add(Thread.ofVirtual().start(() -> subscriber.run(start, List.of())));
+        running.add(Thread.ofVirtual().start(() -> subscriber.run(start, List.of(), List.of())));
         return out;
     }
 
