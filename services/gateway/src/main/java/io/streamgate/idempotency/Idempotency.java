@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -124,10 +125,16 @@ public final class Idempotency implements AutoCloseable {
             for (int attempt = 0; attempt < 3; attempt++) {
                 String claim = UUID.randomUUID().toString();
                 long claimedAt = System.nanoTime();
-                RecordMetadata at = append(logKey, LogRecord.claim(claim, fingerprint));
-                if (!log.awaitPast(at.partition(), at.offset(), System.nanoTime() + requestTimeout.toNanos())) {
-                    throw new KafkaUnavailableException("The idempotency log did not catch up within "
-                            + requestTimeout, null);
+                CompletableFuture<RecordMetadata> sent = send(logKey, LogRecord.claim(claim, fingerprint));
+                try {
+                    RecordMetadata at = await(sent);
+                    if (!log.awaitPast(at.partition(), at.offset(), System.nanoTime() + requestTimeout.toNanos())) {
+                        throw new KafkaUnavailableException("The idempotency log did not catch up within "
+                                + requestTimeout, null);
+                    }
+                } catch (KafkaUnavailableException e) {
+                    abandon(sent, logKey, claim);
+                    throw e;
                 }
                 IdempotencyLog.Snapshot state = log.state(logKey);
                 if (claim.equals(state.owner())) {
@@ -206,13 +213,45 @@ public final class Idempotency implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives up a claim whose request answers 503 before learning whether it owns the key. The claim may still sit in
+     * the producer's queue and reach the log once Kafka is back (the producer retries until its delivery timeout);
+     * left there, a pending claim nobody will complete would answer every retry with 409 until pendingTimeout. So
+     * when it lands it is released; if it never lands there is nothing to release.
+     */
+    private void abandon(CompletableFuture<RecordMetadata> claimSent, String logKey, String claim) {
+        // Not on the producer's I/O thread, which completes the future: releasing blocks until Kafka acknowledges.
+        claimSent.thenRunAsync(() -> releaseQuietly(logKey, claim),
+                task -> Thread.ofVirtual().name("idempotency-release").start(task));
+    }
+
     private RecordMetadata append(String logKey, LogRecord entry) {
+        return await(send(logKey, entry));
+    }
+
+    private CompletableFuture<RecordMetadata> send(String logKey, LogRecord entry) {
+        CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
         try {
-            return claims.send(record(logKey, entry)).get(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            claims.send(record(logKey, entry), (metadata, error) -> {
+                if (error != null) {
+                    sent.completeExceptionally(error);
+                } else {
+                    sent.complete(metadata);
+                }
+            });
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new KafkaUnavailableException("Kafka did not accept the idempotency claim in time", e);
+        }
+        return sent;
+    }
+
+    private RecordMetadata await(CompletableFuture<RecordMetadata> sent) {
+        try {
+            return sent.get(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new KafkaUnavailableException("Kafka did not accept the idempotency claim: "
                     + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new KafkaUnavailableException("Kafka did not accept the idempotency claim in time", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
