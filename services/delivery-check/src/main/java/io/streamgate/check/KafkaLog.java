@@ -78,6 +78,7 @@ public final class KafkaLog {
             consumer.seekToBeginning(all);
             Map<TopicPartition, Long> start = consumer.beginningOffsets(all, timeout);
             Map<TopicPartition, Long> end = consumer.endOffsets(all, timeout);
+            Map<TopicPartition, Long> pastLastRecord = new HashMap<>();
             all.forEach(tp -> records.put(tp, new ArrayList<>()));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (all.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
@@ -88,7 +89,11 @@ public final class KafkaLog {
                     records.get(new TopicPartition(r.topic(), r.partition())).add(toLogRecord(r));
                 }
             }
-            return new KafkaLog(counts, records, start, end);
+            all.forEach(tp -> {
+                List<LogRecord> list = records.get(tp);
+                pastLastRecord.put(tp, list.isEmpty() ? start.get(tp) : list.getLast().offset() + 1);
+            });
+            return new KafkaLog(counts, records, start, pastLastRecord);
         }
     }
 
@@ -117,8 +122,9 @@ public final class KafkaLog {
     }
 
     /**
-     * The log end per partition when it was read (for {@code read_committed}, the last stable offset: after the
-     * last transaction marker too): where a caught-up subscriber's position is.
+     * Per partition, the offset after its last record (the log start when it has none): where the position of a
+     * subscriber that has every record has reached. Not Kafka's log end, which also counts a trailing transaction
+     * marker that no event id has to pass.
      */
     public Map<TopicPartition, Long> ends() {
         return logEnd;

@@ -23,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,19 +109,10 @@ class PublishUnderFaultsTest {
         // And a subscriber after the restart gets them: from the first one's id on, every record exactly once.
         String firstId = acknowledged.getFirst().get("id").asText();
         DeliveryChecker checker = DeliveryChecker.startingAt(STREAM, List.of(topic), firstId);
-        // Caught up once past each partition's last record: not log.ends(), which for read_committed also counts
-        // a trailing transaction marker that no event id needs to pass.
-        Map<TopicPartition, Long> pastLastRecord = new java.util.HashMap<>();
-        for (int p = 0; p < log.partitions(topic); p++) {
-            TopicPartition tp = new TopicPartition(topic, p);
-            if (!log.records(tp).isEmpty()) {
-                pastLastRecord.put(tp, log.records(tp).getLast().offset() + 1);
-            }
-        }
         try (SseClient client = SseClient.open(gateway.uri("/streams/" + STREAM), Map.of("Last-Event-ID", firstId))) {
             await().atMost(WAIT).until(() -> {
                 client.drain().forEach(e -> checker.accept(e.type(), e.data(), e.lastEventId()));
-                return checker.reached(pastLastRecord);
+                return checker.reached(log.ends());
             });
         }
         DeliveryChecker.Report report = checker.verify(log).assertHolds();
@@ -213,11 +204,13 @@ class PublishUnderFaultsTest {
      * skips the markers as if the partitions were deleted and records the commit as complete (broker log:
      * "Couldn't find leader endpoint for partitions ... these partitions are likely deleted already and hence can be
      * skipped"). The partitions' last stable offset then stays before the transaction for good: read_committed
-     * readers — the idempotency log and every subscriber of those partitions — stop there. Enable this test to see
-     * it; the other tests here wait for a commit's markers before they kill the broker.
+     * readers — the idempotency log and every subscriber of those partitions — stop there. Run with
+     * {@code -Dstreamgate.test.kafkaDefects=true} to see it (README, "Where the guarantees end"); the other tests here
+     * wait for a commit's markers before they kill the broker.
      */
     @Test
-    @Disabled("Kafka leaves a transaction committed just before a single broker's kill -9 hanging; see the javadoc")
+    @EnabledIfSystemProperty(named = "streamgate.test.kafkaDefects", matches = "true", disabledReason =
+            "reproduces a Kafka defect: a transaction committed just before a single broker's kill -9 hangs")
     void anIdempotentPublishAcknowledgedJustBeforeABrokerKillBecomesVisibleAfterTheRestart() {
         String key = UUID.randomUUID().toString();
         try {

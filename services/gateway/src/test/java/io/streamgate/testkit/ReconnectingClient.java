@@ -78,7 +78,11 @@ public final class ReconnectingClient implements AutoCloseable {
             int n;
             while (!closed && (n = in.read(buffer)) != -1) {
                 parser.feed(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                lastEventId = parser.lastEventId();
+                // Each connection has a fresh parser, whose id is "" until its first id: like EventSource, keep
+                // the last id across connections rather than reconnecting without one.
+                if (!parser.lastEventId().isEmpty()) {
+                    lastEventId = parser.lastEventId();
+                }
                 if (parser.retry() >= 0) {
                     retryMillis = parser.retry();
                 }
