@@ -50,7 +50,7 @@ public final class Fanout implements AutoCloseable {
     private final LiveReader reader;
     private final CatchUpReaders catchUp;
     private final FanoutMetrics metrics;
-    private final Map<String, Active> active = new ConcurrentHashMap<>();
+    private final Map<String, ActiveStream> active = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
     private volatile boolean started;
@@ -60,34 +60,6 @@ public final class Fanout implements AutoCloseable {
     private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("streamgate-fanout-janitor").daemon().factory());
     private long lastMetadataCheck = System.nanoTime();
-
-    /** A consumed stream: its tail, subscriber count and partition counts. Guarded by the Fanout's monitor. */
-    private static final class Active {
-        final StreamLog log;
-        final FanoutMetrics.StreamMeters meters;
-        final CompletableFuture<Void> warm;
-        final Map<String, Integer> partitions;
-        /** The log start per partition as last read from Kafka (refreshed with the metadata). */
-        volatile Map<TopicPartition, Long> earliest;
-        final LogEnds ends;
-        int subscribers;
-        long idleSince = System.nanoTime();
-
-        /** The incarnation of {@code topic} this tail was read from. */
-        int incarnation(String topic) {
-            return log.snapshot().head().incarnation(log.stream().topics().indexOf(topic));
-        }
-
-        Active(StreamLog log, FanoutMetrics.StreamMeters meters, CompletableFuture<Void> warm,
-               Map<String, Integer> partitions, Map<TopicPartition, Long> earliest, LogEnds ends) {
-            this.earliest = Map.copyOf(earliest);
-            this.ends = ends;
-            this.log = log;
-            this.meters = meters;
-            this.warm = warm;
-            this.partitions = new HashMap<>(partitions);
-        }
-    }
 
     public Fanout(List<StreamDefinition> streams, KafkaClients kafka, LogOffsets offsets, FanoutSettings settings,
                   SseSettings sse, boolean logConnections, MeterRegistry registry) {
@@ -154,7 +126,7 @@ public final class Fanout implements AutoCloseable {
         }
         for (StreamDefinition stream : streams) {
             if (stream.alwaysOn()) {
-                Active a = active.get(stream.name());
+                ActiveStream a = active.get(stream.name());
                 if (a == null || !a.warm.isDone()) {
                     return false;
                 }
@@ -165,7 +137,7 @@ public final class Fanout implements AutoCloseable {
 
     /** Serves one subscription until the client leaves or the instance stops; returns why it ended. */
     public String serve(SubscribeRequest request, StartResolver.StartPoint start, SseConnection connection) {
-        Active stream = acquire(request.stream());
+        ActiveStream stream = acquire(request.stream());
         Subscriber subscriber = new Subscriber(stream.log, request, connection, sse, settings, catchUp,
                 stream.meters);
         long opened = System.nanoTime();
@@ -203,52 +175,17 @@ public final class Fanout implements AutoCloseable {
     }
 
     /**
-     * Resolves a start without asking Kafka when the stream's warm tail already answers it: {@code from=latest}
-     * starts at the tail's live position, and a resume whose every offset lies within the tail (so nothing of it
-     * can have been deleted, nor be ahead of the log) starts where it says. Empty when Kafka must be asked — this
-     * keeps a reconnect storm from queueing thousands of offset lookups at the broker.
+     * Resolves a start without asking Kafka when the stream's warm tail already answers it (see
+     * {@link ActiveStream#startFromTail}); empty when Kafka must be asked.
      */
     public Optional<StartResolver.StartPoint> startFromTail(StreamDefinition stream, StartAt start) {
-        Active a = active.get(stream.name());
-        if (a == null || !a.warm.isDone() || a.warm.isCompletedExceptionally()) {
-            return Optional.empty();
-        }
-        long arrival = System.nanoTime();
-        StreamLog.Snapshot tail = a.log.snapshot();
-        return switch (start) {
-            // The tail may not yet hold a record Kafka acknowledged before this request: "latest" is the log end.
-            case StartAt.Latest ignored -> Optional.of(new StartResolver.StartPoint(
-                    a.ends.atLeastLogEnd(tail.head(), arrival), List.of()));
-            case StartAt.Resume resume -> within(resume.position(), tail, a.earliest)
-                    ? Optional.of(new StartResolver.StartPoint(resume.position(), List.of()))
-                    : Optional.empty();
-            default -> Optional.empty();
-        };
-    }
-
-    private static boolean within(Position wanted, StreamLog.Snapshot tail, Map<TopicPartition, Long> earliest) {
-        for (int t = 0; t < wanted.topics().size(); t++) {
-            if (wanted.partitions(t) != tail.head().partitions(t) || wanted.partitions(t) != tail.base().partitions(t)) {
-                return false;
-            }
-            if (wanted.incarnation(t) != 0 && wanted.incarnation(t) != tail.head().incarnation(t)) {
-                return false; // the topic was recreated since: Kafka decides where the client goes on
-            }
-            for (int p = 0; p < wanted.partitions(t); p++) {
-                long offset = wanted.next(t, p);
-                // Records retention deleted may still be in the tail: such a resume goes to Kafka for its gap.
-                long logStart = earliest.getOrDefault(new TopicPartition(wanted.topics().get(t), p), 0L);
-                if (offset < tail.base().next(t, p) || offset < logStart || offset > tail.head().next(t, p)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        ActiveStream a = active.get(stream.name());
+        return a == null ? Optional.empty() : a.startFromTail(start);
     }
 
     /** Partition counts of an active stream's topics as the engine last saw them (empty if not active). */
     public Optional<Map<String, Integer>> knownPartitions(String stream) {
-        Active a = active.get(stream);
+        ActiveStream a = active.get(stream);
         if (a == null) {
             return Optional.empty();
         }
@@ -262,8 +199,8 @@ public final class Fanout implements AutoCloseable {
         return subscribers.size();
     }
 
-    private synchronized Active acquire(StreamDefinition stream) {
-        Active a = active.get(stream.name());
+    private synchronized ActiveStream acquire(StreamDefinition stream) {
+        ActiveStream a = active.get(stream.name());
         if (a == null) {
             a = activate(stream);
         }
@@ -271,24 +208,24 @@ public final class Fanout implements AutoCloseable {
         return a;
     }
 
-    private synchronized void release(Active a) {
+    private synchronized void release(ActiveStream a) {
         if (--a.subscribers == 0) {
             a.idleSince = System.nanoTime();
         }
     }
 
     private int count(String stream) {
-        Active a = active.get(stream);
+        ActiveStream a = active.get(stream);
         return a == null ? 0 : a.subscribers;
     }
 
     private double tail(String stream, boolean bytes) {
-        Active a = active.get(stream);
+        ActiveStream a = active.get(stream);
         return a == null ? 0 : bytes ? a.log.bytes() : a.log.size();
     }
 
     /** Reads the stream's partitions and starts feeding a new tail from the last {@code warmEvents} of each. */
-    private Active activate(StreamDefinition stream) {
+    private ActiveStream activate(StreamDefinition stream) {
         Map<String, Integer> counts = offsets.partitionCounts(stream.topics());
         int[] incarnations = offsets.incarnations(stream.topics());
         List<TopicPartition> partitions = LogOffsets.partitions(counts);
@@ -308,7 +245,7 @@ public final class Fanout implements AutoCloseable {
         StreamLog log = new StreamLog(stream, Position.of(stream.topics(), next, incarnations), settings.tailEvents(),
                 settings.tailBytes());
         CompletableFuture<Void> warm = reader.activate(log, start, latest);
-        Active a = new Active(log, metrics.stream(stream.name()), warm, counts, earliest, new LogEnds(offsets));
+        ActiveStream a = new ActiveStream(log, metrics.stream(stream.name()), warm, counts, earliest, new LogEnds(offsets));
         active.put(stream.name(), a);
         LOG.info("Stream {} activated: tail from {} (warming up to {})", stream.name(), start, latest);
         return a;
@@ -319,7 +256,7 @@ public final class Fanout implements AutoCloseable {
         try {
             synchronized (this) {
                 for (StreamDefinition stream : streams) {
-                    Active a = active.get(stream.name());
+                    ActiveStream a = active.get(stream.name());
                     if (a == null && stream.alwaysOn()) {
                         activate(stream);
                     } else if (a != null && !stream.alwaysOn() && a.subscribers == 0
@@ -347,7 +284,7 @@ public final class Fanout implements AutoCloseable {
      * partition is refreshed too, for {@link #startFromTail}.
      */
     private void refreshMetadata() {
-        for (Active a : List.copyOf(active.values())) {
+        for (ActiveStream a : List.copyOf(active.values())) {
             Map<String, Integer> now = offsets.partitionCounts(a.log.stream().topics());
             int[] incarnations = offsets.incarnations(a.log.stream().topics());
             boolean recreated = false;
@@ -386,10 +323,10 @@ public final class Fanout implements AutoCloseable {
      * #RECONNECT_REASON}). Their ids name the old topic, so their reconnect is answered with a
      * {@code streamgate.reset} and the new topic from its beginning; a fresh tail is read for later subscribers.
      */
-    private void retire(String topic, java.util.function.Predicate<Active> stale) {
-        List<Active> retired = new java.util.ArrayList<>();
+    private void retire(String topic, java.util.function.Predicate<ActiveStream> stale) {
+        List<ActiveStream> retired = new java.util.ArrayList<>();
         synchronized (this) {
-            for (Map.Entry<String, Active> e : List.copyOf(active.entrySet())) {
+            for (Map.Entry<String, ActiveStream> e : List.copyOf(active.entrySet())) {
                 if (e.getValue().log.stream().topics().contains(topic) && stale.test(e.getValue())
                         && active.remove(e.getKey(), e.getValue())) {
                     reader.deactivate(e.getValue().log);
