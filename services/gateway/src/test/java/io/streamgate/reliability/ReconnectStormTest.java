@@ -50,7 +50,7 @@ class ReconnectStormTest {
     private static final String HEAP = "256m";
     /**
      * Every health answer within this: the {@code timeoutSeconds} of both probes in k8s/base/deployment.yaml, past
-     * which the kubelet counts a failure. Measured on the 2-core machine, shared with other builds: 1.8 to 2.4 s at
+     * which the kubelet counts a failure. Measured on the 2-core machine, shared with other builds: 1.3 to 2.4 s at
      * worst, in the first two seconds of the storm, when every health request queues on the same two carrier
      * threads behind 2,000 resuming subscribers (and the test's own 2,000 parsing clients); p99 well under 1 s.
      * A server that queued health checks behind catch-up work would take far longer: the bench saw 19 s before
