@@ -65,7 +65,7 @@ public final class LoadGenerator {
               idle    --connections C [--hold 30s] [--open-concurrency 256] [--settle-timeout 60s]
               catchup --events N [--skip-produce] [--partitions P] [--idle-timeout 30s] [--timeout 10m]
               storm   --clients K --back B [--events 2B] [--partitions P] [--timeout 120s]
-                      [--probe-interval 100ms]
+                      [--probe-interval 100ms] [--checked 100]
             common: --url http://127.0.0.1:18080  --bootstrap 127.0.0.1:19092  --stream bench
                     --topic bench.ticks  --server-pid PID  --broker-pid PID  --results bench/results
                     --jcmd PATH  --connect-timeout 30s  --read-timeout 45s  --reconnect-delay 500ms""";

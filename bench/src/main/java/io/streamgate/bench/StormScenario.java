@@ -1,10 +1,13 @@
 package io.streamgate.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamgate.bench.measure.CheckedListener;
 import io.streamgate.bench.measure.Latency;
 import io.streamgate.bench.measure.TickSubscriber;
 import io.streamgate.bench.measure.TickTotals;
 import io.streamgate.bench.sse.SseTarget;
+import io.streamgate.check.DeliveryChecker;
+import io.streamgate.check.KafkaLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,12 +20,14 @@ import org.HdrHistogram.Histogram;
  * virtual thread each), every one with a {@code Last-Event-ID} that is B ticks behind the log end: what a
  * gateway restart or a network blip does to a busy instance. Measures the time until every client has all B
  * ticks (and the spread of per-client completion times), loss and duplicates against the exact position the
- * id encodes, and whether {@code GET /streams} keeps answering meanwhile ({@link StreamsProbe}, every 100 ms).
+ * id encodes, and whether {@code GET /streams} and the health endpoints keep answering meanwhile ({@link
+ * StreamsProbe}, every 100 ms, with the gateway's peak heap). The first {@code --checked} clients also go through
+ * the {@link DeliveryChecker} against Kafka's records, the reliability tests' check.
  *
  * <p>The id comes from the stream itself: a reader subscribes at "latest" before the ticks are produced and
  * captures the id after tick (events - B). Options: {@code --clients} (1000), {@code --back} (10000),
  * {@code --events} (2 x back), {@code --partitions} (all), {@code --timeout} (120s), {@code --probe-interval}
- * (100ms).
+ * (100ms), {@code --checked} (100; each keeps every event it received until the end, hence a sample).
  */
 final class StormScenario {
     private final Common common;
@@ -40,12 +45,14 @@ final class StormScenario {
         int partitionsWanted = args.integer("partitions", 0);
         Duration timeout = args.duration("timeout", Duration.ofSeconds(120));
         Duration probeInterval = args.duration("probe-interval", Duration.ofMillis(100));
+        int checked = Math.min(clients, args.integer("checked", 100));
         args.requireAllUsed();
         if (back <= 0 || events < back) {
             throw new IllegalArgumentException("need 0 < --back <= --events, got back " + back + ", events " + events);
         }
         Results results = new Results(common, args);
-        results.parameters().put("clients", clients).put("back", back).put("events", events);
+        results.parameters().put("clients", clients).put("back", back).put("events", events)
+                .put("checked", checked);
         ObjectNode out = results.results();
 
         long[] published;
@@ -76,6 +83,7 @@ final class StormScenario {
         ServerWatch watch = new ServerWatch(common);
         TickTotals totals = new TickTotals(clients);
         List<TickSubscriber> subscribers = new ArrayList<>(clients);
+        List<CheckedListener> checkedClients = new ArrayList<>(checked);
         ConnectionSet set = new ConnectionSet(SseTarget.of(common.url(), common.streamPath("")), common.client());
         StreamsProbe probe = new StreamsProbe(common.url(), probeInterval, common.serverPid()).start(10);
         ServerWatch.Snapshot w0 = watch.snapshot();
@@ -83,7 +91,13 @@ final class StormScenario {
         set.open(clients, i -> {
             TickSubscriber s = new TickSubscriber(totals, first, expected, false);
             subscribers.add(s);
-            return s;
+            if (i >= checked) {
+                return s;
+            }
+            CheckedListener c = new CheckedListener(s, DeliveryChecker.startingAt(common.stream(),
+                    List.of(common.topic()), recorder.id()));
+            checkedClients.add(c);
+            return c;
         }, 0, recorder.id());
         double launchSeconds = (System.nanoTime() - start) / 1e9;
         boolean allDone = totals.awaitDone(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -119,14 +133,48 @@ final class StormScenario {
         out.set("otherEvents", Results.counts(totals.otherEvents()));
         FanoutStep.counters(out, set.counters());
         out.set("streamsProbe", probe.toJson());
+        out.set("deliveryCheck", deliveryCheck(checkedClients));
         out.set("window", ServerWatch.window(w0, w1));
         Path file = results.write();
         System.out.printf("storm %d clients x %d events back: %s in %.2f s (completion %s), lost %d, duplicated %d, "
-                        + "reconnects %d, GET /streams: %s, server %s cores%n",
+                        + "reconnects %d, GET /streams: %s, health: %s, delivery check of %d clients: %s, "
+                        + "server %s cores%n",
                 clients, back, allDone ? "all complete" : totals.notDone() + " NOT complete", seconds,
                 Latency.summary(completion), lost, duplicated, out.get("reconnects").asLong(), probe.summary(),
+                probe.healthSummary(), checked, out.get("deliveryCheck").get("summary").asText(),
                 FanoutStep.text((ObjectNode) out.get("window"), "serverCores"));
         System.out.println("storm: results in " + file);
+    }
+
+    /**
+     * Compares what each checked client received with the topic as Kafka holds it now (nothing is published any
+     * more): {@code {clients, delivered, missing, duplicated, violations, summary, firstViolations}}.
+     */
+    private ObjectNode deliveryCheck(List<CheckedListener> checkedClients) {
+        ObjectNode node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        KafkaLog log = KafkaLog.read(common.bootstrap(), List.of(common.topic()), Duration.ofSeconds(60));
+        long delivered = 0;
+        long missing = 0;
+        long duplicated = 0;
+        long violations = 0;
+        List<String> first = new ArrayList<>();
+        for (CheckedListener c : checkedClients) {
+            DeliveryChecker.Report report = c.checker().verify(log);
+            delivered += report.delivered();
+            missing += report.missing();
+            duplicated += report.duplicated();
+            violations += report.violationCount();
+            report.violations().stream().limit(Math.max(0, 5 - first.size())).forEach(first::add);
+        }
+        node.put("clients", checkedClients.size());
+        node.put("delivered", delivered);
+        node.put("missing", missing);
+        node.put("duplicated", duplicated);
+        node.put("violations", violations);
+        node.put("summary", delivered + " delivered, " + missing + " missing, " + duplicated + " duplicated, "
+                + violations + " violations");
+        first.forEach(node.putArray("firstViolations")::add);
+        return node;
     }
 
     /** Ticks from {@code first[p]} up to {@code published[p]}, summed over partitions. */
