@@ -26,6 +26,10 @@ import java.util.concurrent.CountDownLatch;
 public final class SocketSseClient implements Runnable {
     /** What the connection receives; called on the thread running {@link #run()}, one call at a time. */
     public interface Listener {
+        /** The server answered 200: the stream is open. */
+        default void onOpen() {
+        }
+
         /** A frame moved the last event id without dispatching an event: the start position, for one. */
         void onIdOnly(String lastEventId);
 
@@ -44,6 +48,7 @@ public final class SocketSseClient implements Runnable {
     private volatile int status = -1;
     private volatile boolean closing;
     private volatile String failure;
+    private volatile long retry = -1;
 
     /**
      * @param lastEventId   sent as {@code Last-Event-ID} (null: none, a fresh subscription)
@@ -79,6 +84,7 @@ public final class SocketSseClient implements Runnable {
             if (status != 200) {
                 return;
             }
+            listener.onOpen();
             reading.await();
             parse(new InputStreamReader(chunked ? new Dechunked(in) : in, StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -127,6 +133,7 @@ public final class SocketSseClient implements Runnable {
                 }
             }
             parser.feed(java.nio.CharBuffer.wrap(buffer, from, n - from));
+            retry = parser.retry();
         }
     }
 
@@ -173,6 +180,11 @@ public final class SocketSseClient implements Runnable {
     /** The response status, or -1 before the head arrived (or when it never did). */
     public int status() {
         return status;
+    }
+
+    /** The last {@code retry:} the server sent in milliseconds, or -1. */
+    public long retry() {
+        return retry;
     }
 
     /** Why the connection failed (not when it was closed by this client), or null. */
