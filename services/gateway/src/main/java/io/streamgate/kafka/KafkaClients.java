@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The Kafka clients of one instance: one shared {@link Admin} and one shared idempotent {@link Producer} (both
- * thread-safe), and consumers on demand (each owned by the single thread that uses it).
+ * thread-safe), a background {@link KafkaReachability} check through that admin client, and consumers on demand (each owned by the single thread that uses it).
  *
  * <p>User-supplied client properties apply to every client; the settings Streamgate relies on for correctness
  * (idempotence, {@code acks=all}, no consumer group, no auto commit, no auto reset) are applied after them and
@@ -29,12 +29,14 @@ public final class KafkaClients implements AutoCloseable {
     private final AtomicLong consumerIds = new AtomicLong();
     private final Admin admin;
     private final Producer<byte[], byte[]> producer;
+    private final KafkaReachability reachability;
 
     public KafkaClients(KafkaSettings settings, String instanceId) {
         this.settings = settings;
         this.instanceId = instanceId;
         this.admin = Admin.create(adminConfig());
         this.producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+        this.reachability = KafkaReachability.start(admin);
     }
 
     /** How many consumers this instance has created: the live path must not create one per subscriber. */
@@ -48,6 +50,11 @@ public final class KafkaClients implements AutoCloseable {
 
     public Producer<byte[], byte[]> producer() {
         return producer;
+    }
+
+    /** Whether Kafka answers, checked in the background through the shared admin client. */
+    public KafkaReachability reachability() {
+        return reachability;
     }
 
     /**
@@ -117,6 +124,7 @@ public final class KafkaClients implements AutoCloseable {
 
     @Override
     public void close() {
+        reachability.close();
         producer.close();
         admin.close();
     }

@@ -7,27 +7,23 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.fanout.Fanout;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import io.streamgate.kafka.KafkaReachability;
 
 /**
  * {@code /health/live}, {@code /health/ready} and {@code /metrics} (Prometheus text format).
  *
  * <p>Ready means: Kafka answers, and every always-on stream's tail is warm, so the instance can serve resumes
- * from memory. Thread-safe.
+ * from memory. Both are read from memory ({@link KafkaReachability} checks Kafka in the background), so a probe
+ * never waits for Kafka. Thread-safe.
  */
 public final class ObserveEndpoints {
-    private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(2);
-
-    private final Admin admin;
+    private final KafkaReachability kafka;
     private final Fanout fanout;
     private final PrometheusMeterRegistry registry;
     private final ObjectMapper json;
 
-    public ObserveEndpoints(Admin admin, Fanout fanout, PrometheusMeterRegistry registry, ObjectMapper json) {
-        this.admin = admin;
+    public ObserveEndpoints(KafkaReachability kafka, Fanout fanout, PrometheusMeterRegistry registry, ObjectMapper json) {
+        this.kafka = kafka;
         this.fanout = fanout;
         this.registry = registry;
         this.json = json;
@@ -36,29 +32,16 @@ public final class ObserveEndpoints {
     public void register(HttpRouting.Builder routing) {
         routing.get("/health/live", (req, res) -> respond(res, true, json.createObjectNode()))
                 .get("/health/ready", (req, res) -> {
-                    boolean kafka = kafkaReachable();
+                    boolean up = kafka.reachable();
                     boolean warm = fanout.ready();
-                    ObjectNode checks = json.createObjectNode().put("kafka", kafka ? "UP" : "DOWN")
+                    ObjectNode checks = json.createObjectNode().put("kafka", up ? "UP" : "DOWN")
                             .put("tails", warm ? "WARM" : "WARMING");
-                    respond(res, kafka && warm, checks);
+                    respond(res, up && warm, checks);
                 })
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(registry.scrape());
                 });
-    }
-
-    private boolean kafkaReachable() {
-        try {
-            return !admin.describeCluster(new DescribeClusterOptions()
-                            .timeoutMs((int) KAFKA_CHECK_TIMEOUT.toMillis()))
-                    .nodes().get(KAFKA_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).isEmpty();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return false;
-        }
     }
 
     private void respond(io.helidon.webserver.http.ServerResponse res, boolean up, ObjectNode checks)

@@ -1,0 +1,41 @@
+package io.streamgate.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamgate.testkit.KillableBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The background check behind {@code /health/ready}, against a broker process that comes and goes. */
+class KafkaReachabilityTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void followsTheBrokerAsItAppearsStopsAndReturns() throws Exception {
+        KillableBroker broker = KillableBroker.at(dir.resolve("kafka"));
+        try (broker;
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                     AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500));
+             KafkaReachability reachability = KafkaReachability.start(admin)) {
+            // Several checks fail while nothing listens; none may report Kafka as there.
+            await().during(KafkaReachability.INTERVAL.multipliedBy(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> !reachability.reachable());
+
+            broker.start();
+            await().atMost(Duration.ofSeconds(30)).until(reachability::reachable);
+
+            broker.stop();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !reachability.reachable());
+
+            broker.start();
+            await().atMost(Duration.ofSeconds(30)).until(reachability::reachable);
+        }
+    }
+}
