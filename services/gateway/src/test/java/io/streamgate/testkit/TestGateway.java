@@ -59,6 +59,15 @@ public final class TestGateway implements AutoCloseable {
                 streamgate.close();
                 throw new IllegalStateException("the test instance could not create its topics within 60 s");
             }
+            // ...and for its always-on tails to be warm, as a load balancer waits for readiness: a test that
+            // routes by readiness (GracefulDrainTest) must not see a fresh instance as unready.
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .pollInterval(java.time.Duration.ofMillis(10)).until(streamgate.fanout()::ready);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                streamgate.close();
+                throw new IllegalStateException("the test instance's tails did not warm up within 60 s", e);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             streamgate.close();
