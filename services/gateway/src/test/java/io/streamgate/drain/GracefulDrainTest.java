@@ -67,8 +67,9 @@ class GracefulDrainTest {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     clients.stream().allMatch(c -> data(c).size() >= total));
             for (ReconnectingClient client : clients) {
-                assertThat(client.events()).extracting(SseEvent::type).contains("streamgate.reconnect");
-                assertContiguous(data(client), produced);
+                assertThat(client.events()).extracting(SseEvent::type).as(() -> story(client))
+                        .contains("streamgate.reconnect");
+                assertContiguous(client, produced);
                 client.close();
             }
             assertThat(proxy.served().get(1)).as("every client reconnected to the second instance")
@@ -76,6 +77,22 @@ class GracefulDrainTest {
         } finally {
             first.close();
         }
+    }
+
+    /** The client's connections and, around each change of connection, the events it got, for a failure message. */
+    private static String story(ReconnectingClient client) {
+        List<SseEvent> events = client.events();
+        StringBuilder story = new StringBuilder(client.connects() + " connections; " + events.size() + " events");
+        for (int i = 0; i < events.size(); i++) {
+            if (!"job".equals(events.get(i).type())) {
+                story.append("\n  around a ").append(events.get(i).type()).append(" at ").append(i).append(':');
+                for (int j = Math.max(0, i - 4); j < Math.min(events.size(), i + 5); j++) {
+                    story.append("\n    ").append(j).append(' ').append(events.get(j));
+                }
+            }
+        }
+        story.append("\n  last: ").append(events.subList(Math.max(0, events.size() - 3), events.size()));
+        return story.toString();
     }
 
     private static List<SseEvent> data(ReconnectingClient client) {
@@ -86,23 +103,25 @@ class GracefulDrainTest {
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int p = i % PARTITIONS;
-            int seq;
+            // Numbered and handed to the producer in one step: two threads produce at times, and the producer
+            // keeps a partition's records in the order send() was called, which must be the numbers' order.
             synchronized (produced) {
-                seq = produced[p]++;
+                int seq = produced[p]++;
+                sends.add(TestTopics.sendAsync(topic, p, null, "job",
+                        ("{\"p\":" + p + ",\"s\":" + seq + "}").getBytes()));
             }
-            sends.add(TestTopics.sendAsync(topic, p, null, "job",
-                    ("{\"p\":" + p + ",\"s\":" + seq + "}").getBytes()));
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
     }
 
-    private static void assertContiguous(List<SseEvent> events, int[] produced) throws Exception {
+    private static void assertContiguous(ReconnectingClient client, int[] produced) throws Exception {
         Map<Integer, Integer> next = new HashMap<>();
-        for (SseEvent event : events) {
+        for (SseEvent event : data(client)) {
             JsonNode data = JSON.readTree(event.data());
             int p = data.get("p").asInt();
             int s = data.get("s").asInt();
-            assertThat(s).as("partition %d: nothing lost, nothing twice", p).isEqualTo(next.getOrDefault(p, 0));
+            assertThat(s).as(() -> "partition %d: nothing lost, nothing twice, at %s; %s".formatted(p, event, story(client)))
+                    .isEqualTo(next.getOrDefault(p, 0));
             next.put(p, s + 1);
         }
         for (int p = 0; p < PARTITIONS; p++) {
