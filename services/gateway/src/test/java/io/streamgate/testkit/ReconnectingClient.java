@@ -1,8 +1,8 @@
 package io.streamgate.testkit;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An EventSource that keeps every event it received, for tests with a few clients that look at the whole history
@@ -10,17 +10,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code Last-Event-ID}, as a browser does. Thread-safe.
  */
 public final class ReconnectingClient implements AutoCloseable {
-    private final List<SseEvent> events = new CopyOnWriteArrayList<>();
+    // Guarded by itself. Not a CopyOnWriteArrayList, which copies every event so far on each add: a client with
+    // tens of thousands of events would fall behind its stream.
+    private final List<SseEvent> events = new ArrayList<>();
     private final SocketEventSource source;
 
     public ReconnectingClient(URI uri) {
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        this.source = new SocketEventSource(uri.getHost(), uri.getPort(), path, events::add);
+        this.source = new SocketEventSource(uri.getHost(), uri.getPort(), path, this::record);
+    }
+
+    private void record(SseEvent event) {
+        synchronized (events) {
+            events.add(event);
+        }
     }
 
     /** Every event so far, in arrival order, across connections. */
     public List<SseEvent> events() {
-        return List.copyOf(events);
+        synchronized (events) {
+            return List.copyOf(events);
+        }
     }
 
     /** Connection attempts so far. */
