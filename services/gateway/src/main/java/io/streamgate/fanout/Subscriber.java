@@ -300,6 +300,9 @@ final class Subscriber {
             }
             if (pending.size() >= bounds.batchBytes()) {
                 events = flushPending(pending, events);
+                if (endDue()) {
+                    return null; // the caller's idleDuties ends the stream, with the id of what was written
+                }
             }
         }
         flushPending(pending, events);
@@ -365,6 +368,11 @@ final class Subscriber {
             if (batch.length() >= bounds.batchBytes()) {
                 flushBatch(batch, events);
                 events = 0;
+                if (endDue()) {
+                    // The rest of the chunk is left unread; our position is what was written.
+                    meters.caughtUp(chunk.records().size());
+                    return false;
+                }
             }
         }
         flushBatch(batch, events);
@@ -406,6 +414,15 @@ final class Subscriber {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    /**
+     * A drain or the subscription's end is due. Catch-up asks between writes: a client far behind would otherwise
+     * keep its stream open past a drain window (or its token's end) for as long as the whole catch-up takes.
+     */
+    private boolean endDue() {
+        long now = System.nanoTime();
+        return ends.drainDue(now) || ends.endDue(now);
+    }
 
     private boolean finishes(String type) {
         return until != null && until.endsWith(type);
