@@ -17,7 +17,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The Kafka clients of one instance: one shared {@link Admin} and one shared idempotent {@link Producer} (both
- * thread-safe), a background {@link KafkaReachability} check through that admin client, and consumers on demand (each owned by the single thread that uses it).
+ * thread-safe), a background {@link KafkaReachability} check through that admin client, and consumers on demand
+ * (each owned by the single thread that uses it).
  *
  * <p>User-supplied client properties apply to every client; the settings Streamgate relies on for correctness
  * (idempotence, {@code acks=all}, no consumer group, no auto commit, no auto reset) are applied after them and

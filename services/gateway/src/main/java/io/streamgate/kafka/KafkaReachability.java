@@ -8,11 +8,11 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 /**
  * Whether Kafka answers, as last seen by a check that runs every {@link #INTERVAL} on a platform thread of its own.
  *
- * <p>Readiness reads this instead of asking Kafka per probe: a probe answered from memory cannot wait behind the
- * admin client's queue or for a carrier thread to resume it after Kafka's answer, which in a reconnect storm took
- * {@code /health/ready} past a 3 s probe timeout. The price is staleness of at most one interval plus one check
- * timeout. {@link #reachable()} is thread-safe; {@link #close()} stops the check (it does not close the admin
- * client, which the caller owns).
+ * <p>Readiness reads this instead of asking Kafka per probe: a probe answered from memory never waits for Kafka,
+ * behind the admin client's queue, or for a second turn on a carrier thread once Kafka has answered — and many
+ * probers (kubelet, load balancers) no longer mean as many Kafka requests. The price is staleness of at most one
+ * interval plus one check timeout. {@link #reachable()} is thread-safe; {@link #close()} stops the check (it does
+ * not close the admin client, which the caller owns).
  */
 public final class KafkaReachability implements AutoCloseable {
     static final Duration INTERVAL = Duration.ofSeconds(1);

@@ -22,7 +22,8 @@ public final class ObserveEndpoints {
     private final PrometheusMeterRegistry registry;
     private final ObjectMapper json;
 
-    public ObserveEndpoints(KafkaReachability kafka, Fanout fanout, PrometheusMeterRegistry registry, ObjectMapper json) {
+    public ObserveEndpoints(KafkaReachability kafka, Fanout fanout, PrometheusMeterRegistry registry,
+                            ObjectMapper json) {
         this.kafka = kafka;
         this.fanout = fanout;
         this.registry = registry;

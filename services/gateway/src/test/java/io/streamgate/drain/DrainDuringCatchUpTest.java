@@ -49,8 +49,8 @@ class DrainDuringCatchUpTest {
     @Test
     void aStreamCatchingUpFromKafkaEndsAtTheDrainAndResumesExactlyElsewhere() throws Exception {
         // One catch-up read could hand over the whole backlog: the drain must not wait for it to be written.
-        drainsMidCatchUp("  fanout:\n    tail:\n      events: 100\n    catchUp:\n      chunkEvents: " + 2 * BACKLOG + "\n",
-                false);
+        drainsMidCatchUp("  fanout:\n    tail:\n      events: 100\n    catchUp:\n      chunkEvents: "
+                + 2 * BACKLOG + "\n", false);
     }
 
     private static void drainsMidCatchUp(String settings, boolean partitionOneRead) throws Exception {

@@ -120,7 +120,8 @@ class GracefulDrainTest {
             JsonNode data = JSON.readTree(event.data());
             int p = data.get("p").asInt();
             int s = data.get("s").asInt();
-            assertThat(s).as(() -> "partition %d: nothing lost, nothing twice, at %s; %s".formatted(p, event, story(client)))
+            assertThat(s).as(() -> "partition %d: nothing lost, nothing twice, at %s; %s"
+                            .formatted(p, event, story(client)))
                     .isEqualTo(next.getOrDefault(p, 0));
             next.put(p, s + 1);
         }
