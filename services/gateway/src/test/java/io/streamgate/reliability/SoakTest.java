@@ -65,10 +65,12 @@ class SoakTest {
     /** Fresh and resuming subscribers take the ticks only: the bulk is for the slow clients' windows. */
     private static final String TICKS_ONLY = "types=soak.tick";
     /**
-     * Descriptors and threads may differ from the baseline by this much once every client is gone: the instance's
-     * own connections to Kafka (a catch-up reader connects to a partition leader it had not needed before) and the
+     * Descriptors and threads may exceed the baseline by this much once every client is gone: the instance's own
+     * connections to Kafka (a catch-up reader connects to a partition leader it had not needed before) and the
      * JDK's pools (a carrier or timer thread started or retired on its own schedule) vary a little from moment to
-     * moment; anything kept per connection would be dozens or hundreds after hundreds of connections.
+     * moment; anything kept per connection would be dozens or hundreds after hundreds of connections. Fewer than
+     * at the baseline is no leak: in a long soak Kafka's clients close connections left idle for
+     * {@code connections.max.idle.ms} (5 to 9 minutes) — the 30-minute soak ended 5 descriptors below it.
      */
     private static final int FD_TOLERANCE = 3;
     private static final int THREAD_TOLERANCE = 4;
@@ -132,9 +134,9 @@ class SoakTest {
                 assertThat(gateway.alive()).isTrue();
                 assertThat(gateway.output()).doesNotContain("OutOfMemoryError");
                 assertThat(after.fds).as("open file descriptors against the baseline %s", baseline)
-                        .isBetween(baseline.fds - FD_TOLERANCE, baseline.fds + FD_TOLERANCE);
+                        .isLessThanOrEqualTo(baseline.fds + FD_TOLERANCE);
                 assertThat(after.threads).as("threads against the baseline %s", baseline)
-                        .isBetween(baseline.threads - THREAD_TOLERANCE, baseline.threads + THREAD_TOLERANCE);
+                        .isLessThanOrEqualTo(baseline.threads + THREAD_TOLERANCE);
                 assertThat(after.liveHeap - baseline.liveHeap).as("live heap growth over %d connections", churned)
                         .isLessThan(HEAP_SLACK + HEAP_PER_CONNECTION * churned);
                 assertThat(churn.slowCloses).as("slow clients closed by the write timeout")
@@ -265,8 +267,8 @@ class SoakTest {
                 // Not failing here: the assertions below say which figure missed and by how much.
                 try {
                     await().atMost(Duration.ofSeconds(20)).until(() ->
-                            Math.abs(gateway.fileDescriptors() - baseline.fds) <= FD_TOLERANCE
-                                    && Math.abs(gateway.threads() - baseline.threads) <= THREAD_TOLERANCE);
+                            gateway.fileDescriptors() <= baseline.fds + FD_TOLERANCE
+                                    && gateway.threads() <= baseline.threads + THREAD_TOLERANCE);
                 } catch (org.awaitility.core.ConditionTimeoutException stillAbove) {
                     System.out.printf("soak: descriptors or threads not back within 20 s%n");
                 }
