@@ -10,7 +10,6 @@ import io.streamgate.resume.Position;
 import io.streamgate.testkit.SseClient;
 import io.streamgate.testkit.SseEvent;
 import io.streamgate.testkit.TestGateway;
-import io.streamgate.testkit.TestKafka;
 import io.streamgate.testkit.TestStream;
 import io.streamgate.testkit.TestTopics;
 import java.time.Duration;
@@ -18,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,9 +52,7 @@ class DrainDuringCatchUpTest {
 
     private static void drainsMidCatchUp(String settings, boolean partitionOneRead) throws Exception {
         TestStream stream = TestStream.fresh("backlog", 2);
-        try (Admin admin = TestKafka.shared().admin()) {
-            admin.createTopics(List.of(new NewTopic(stream.topic(), 2, (short) 1))).all().get();
-        }
+        TestTopics.create(stream.topic(), 2, Map.of());
         // Written before the instances start, so that each has it all when ready: in its warm tail, or (but for
         // the last 100) in Kafka only.
         produce(stream.topic());

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -37,15 +35,13 @@ class CompactedTopicTest {
     @Test
     void aResumeAcrossCompactedOffsetsGetsEachKeysLatestValueOnceAndNoGap() throws Exception {
         String topic = TestTopics.unique("compacted");
-        try (Admin admin = TestKafka.shared().admin()) {
-            // Small segments and an eager cleaner, so that compaction happens within the test.
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(
-                    "cleanup.policy", "compact",
-                    "segment.ms", "100",
-                    "min.cleanable.dirty.ratio", "0.001",
-                    "min.compaction.lag.ms", "0",
-                    "max.compaction.lag.ms", "100")))).all().get();
-        }
+        // Small segments and an eager cleaner, so that compaction happens within the test.
+        TestTopics.create(topic, 1, Map.of(
+                "cleanup.policy", "compact",
+                "segment.ms", "100",
+                "min.cleanable.dirty.ratio", "0.001",
+                "min.compaction.lag.ms", "0",
+                "max.compaction.lag.ms", "100"));
         String streams = "    %s:\n      topics: [%s]\n      partitions: 1\n".formatted(STREAM, topic);
         for (String write : WRITES) {
             String[] kv = write.split(":");

@@ -58,6 +58,22 @@ public final class TestTopics {
         return done;
     }
 
+    /**
+     * Creates {@code topic} on the test broker with topic-level {@code configs}, for tests that write before an
+     * instance (which would create it with defaults) starts.
+     */
+    public static void create(String topic, int partitions, Map<String, String> configs) {
+        try (var admin = TestKafka.shared().admin()) {
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions,
+                    (short) 1).configs(configs))).all().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot create " + topic, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static void flush() {
         producer().flush();
     }
