@@ -2,6 +2,7 @@ package io.streamgate.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
@@ -13,7 +14,6 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.streamgate.config.AuthSettings;
 import io.streamgate.config.ConfigException;
@@ -21,15 +21,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Verifies JWTs with Nimbus JOSE+JWT: RS256/ES256 signatures against a JWKS (from a URL — cached, refetched when a
- * token names an unknown key id, rate limited — or from a file), HS256 against a shared secret; then {@code exp}
- * (required), {@code nbf}, issuer and audience, with the configured clock skew. Thread-safe.
+ * token names an unknown key id, rate limited — or from a file), HS256 against a shared secret; then the claims
+ * ({@link ClaimChecks}). Every refusal names the check that failed (algorithm, key id, signature, or the claim)
+ * and never echoes the token or a key. Thread-safe.
  */
 final class TokenVerifier {
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
@@ -43,17 +43,36 @@ final class TokenVerifier {
                 .map(secret -> new JWSVerificationKeySelector<>(JWSAlgorithm.HS256,
                         new ImmutableSecret<SecurityContext>(secret.getBytes(StandardCharsets.UTF_8)))).orElse(null);
         // Pick by the token's alg, so an HS256 token can never be checked against a public key (alg confusion).
+        // A refusal here says which of the two failed: the algorithm, or the key (id).
         processor.setJWSKeySelector((header, context) -> {
-            JWSKeySelector<SecurityContext> selector = JWSAlgorithm.HS256.equals(header.getAlgorithm()) ? symmetric
-                    : ASYMMETRIC.contains(header.getAlgorithm()) ? asymmetric : null;
-            return selector == null ? List.of() : selector.selectJWSKeys(header, context);
+            JWSAlgorithm alg = header.getAlgorithm();
+            JWSKeySelector<SecurityContext> selector = JWSAlgorithm.HS256.equals(alg) ? symmetric
+                    : ASYMMETRIC.contains(alg) ? asymmetric : null;
+            if (selector == null) {
+                throw new Refused("The token is signed with an algorithm (alg) this service does not accept; it "
+                        + "accepts " + accepted(asymmetric != null, symmetric != null) + ".");
+            }
+            List<? extends java.security.Key> keys = selector.selectJWSKeys(header, context);
+            if (keys.isEmpty()) {
+                throw new Refused(header.getKeyID() == null
+                        ? "None of this service's keys matches the token: it names no key id (kid)."
+                        : "The token's key id (kid) is not one of this service's keys.");
+            }
+            return keys;
         });
-        JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
-        settings.issuer().ifPresent(exact::issuer);
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                settings.audience().orElse(null), exact.build(), new HashSet<>(Set.of("exp")));
-        claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
-        processor.setJWTClaimsSetVerifier(claims);
+        processor.setJWTClaimsSetVerifier(new ClaimChecks(settings.issuer(), settings.audience(),
+                settings.clockSkew()));
+    }
+
+    private static String accepted(boolean asymmetric, boolean symmetric) {
+        return asymmetric && symmetric ? "RS256, ES256 and HS256" : asymmetric ? "RS256 and ES256" : "HS256";
+    }
+
+    /** A key selection that failed, with a message for the caller. */
+    private static final class Refused extends KeySourceException {
+        Refused(String message) {
+            super(message);
+        }
     }
 
     private static Optional<JWKSource<SecurityContext>> asymmetricKeys(AuthSettings settings) {
@@ -77,39 +96,25 @@ final class TokenVerifier {
         return Optional.empty();
     }
 
-    /** The verified claims. @throws AuthenticationException saying why the token cannot be trusted */
+    /** The verified claims. @throws AuthenticationException naming the check the token failed */
     JWTClaimsSet verify(String token) {
         try {
             return processor.process(token, null);
         } catch (ParseException e) {
             throw new AuthenticationException("The bearer token is not a JWT.", true);
         } catch (BadJWTException e) {
-            throw new AuthenticationException(claimsProblem(e.getMessage()), true);
+            // ClaimChecks' messages, written for the caller.
+            throw new AuthenticationException(e.getMessage(), true);
+        } catch (Refused e) {
+            throw new AuthenticationException(e.getMessage(), true);
         } catch (BadJOSEException e) {
-            throw new AuthenticationException("The token's signature cannot be verified with this service's keys "
-                    + "(wrong key, unknown key id, or an algorithm other than RS256, ES256, HS256).", true);
+            String nimbus = String.valueOf(e.getMessage());
+            throw new AuthenticationException(nimbus.contains("Invalid signature")
+                    ? "The token's signature does not verify with this service's key for its key id (signature)."
+                    : "The token is unsigned or encrypted (alg); this service accepts signed JWTs only.", true);
         } catch (JOSEException e) {
-            throw new AuthenticationException("The token could not be verified.", true);
+            throw new AuthenticationException("The token could not be verified: its keys could not be read "
+                    + "(signature).", true);
         }
-    }
-
-    private static String claimsProblem(String nimbus) {
-        String message = nimbus == null ? "" : nimbus;
-        if (message.startsWith("Expired JWT")) {
-            return "The token has expired: get a fresh one.";
-        }
-        if (message.contains("audience")) {
-            return "The token is not meant for this service (audience).";
-        }
-        if (message.contains("iss")) {
-            return "The token was issued by an issuer this service does not trust.";
-        }
-        if (message.contains("before use time")) {
-            return "The token is not valid yet (nbf).";
-        }
-        if (message.contains("missing required claims")) {
-            return "The token has no expiry (exp); streams need tokens that expire.";
-        }
-        return "The token's claims were rejected.";
     }
 }

@@ -60,6 +60,24 @@ final class Tokens {
         }
     }
 
+    /** RS256 with this key but naming another key id. */
+    String rs256WithKeyId(String keyId, JWTClaimsSet claims) {
+        try {
+            return sign(new RSASSASigner(rsa), new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(), claims);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** HS512, an algorithm the gateway does not accept, with the shared secret (long enough for it). */
+    static String hs512(JWTClaimsSet claims) {
+        try {
+            return sign(new MACSigner(SECRET + SECRET), new JWSHeader(JWSAlgorithm.HS512), claims);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String hs256(String secret, JWTClaimsSet claims) {
         try {
             return sign(new MACSigner(secret), new JWSHeader(JWSAlgorithm.HS256), claims);
