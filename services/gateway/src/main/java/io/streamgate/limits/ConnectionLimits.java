@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Admits a new stream or refuses it: the client address's subscribe rate, then its open streams, then (for an
- * authenticated caller) the principal's open streams. An admitted stream holds a {@link Permit} until it ends.
+ * authenticated caller) the principal's open streams, counted by {@link Principal#identity()} (a token without
+ * {@code sub} counts on its own, not with every other such token). An admitted stream holds a {@link Permit} until it ends.
  * Thread-safe.
  */
 public final class ConnectionLimits {
@@ -96,7 +97,7 @@ public final class ConnectionLimits {
             throw new TooManyConnectionsException("Your address already has " + perAddress.max()
                     + " open streams, the most allowed. Close one, then retry.", retryAfter);
         }
-        String subject = principal.anonymous() ? null : principal.subject();
+        String subject = principal.anonymous() ? null : principal.identity();
         if (subject != null && !perPrincipal.tryAcquire(subject)) {
             perAddress.release(address);
             refusedByPrincipal.increment();

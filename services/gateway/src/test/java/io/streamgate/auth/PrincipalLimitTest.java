@@ -3,10 +3,12 @@ package io.streamgate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.JWTClaimsSet;
 import io.streamgate.testkit.SseClient;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestTopics;
 import java.time.Duration;
+import java.util.Date;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +42,36 @@ class PrincipalLimitTest {
                 assertThat(other.status()).isEqualTo(200);
             }
         }
+    }
+
+    @Test
+    void tokensWithoutASubjectAreCountedEachOnItsOwnNotAsOneSharedCaller() throws Exception {
+        String topic = TestTopics.unique("no-sub");
+        try (TestGateway gateway = TestGateway.start("    s:\n      topics: [" + topic + "]\n", """
+                  auth:
+                    enabled: true
+                    hs256Secret: %s
+                  limits:
+                    connectionsPerPrincipal: 2
+                    subscribeRate: 0
+                """.formatted(Tokens.SECRET))) {
+            Map<String, String> stranger = bearerWithoutSubject("client-a");
+            Map<String, String> otherStranger = bearerWithoutSubject("client-b");
+            try (SseClient first = SseClient.open(gateway.uri("/streams/s"), stranger);
+                 SseClient second = SseClient.open(gateway.uri("/streams/s"), stranger);
+                 SseClient other = SseClient.open(gateway.uri("/streams/s"), otherStranger);
+                 SseClient third = SseClient.open(gateway.uri("/streams/s"), stranger)) {
+                assertThat(first.status()).isEqualTo(200);
+                assertThat(second.status()).isEqualTo(200);
+                assertThat(other.status()).as("another token without sub has its own allowance").isEqualTo(200);
+                assertThat(third.status()).as("one token without sub is still limited").isEqualTo(429);
+            }
+        }
+    }
+
+    private static Map<String, String> bearerWithoutSubject(String clientId) {
+        return Map.of("Authorization", "Bearer " + Tokens.hs256(Tokens.SECRET, new JWTClaimsSet.Builder()
+                .claim("client_id", clientId).expirationTime(new Date(System.currentTimeMillis() + 3_600_000))
+                .build()));
     }
 }
