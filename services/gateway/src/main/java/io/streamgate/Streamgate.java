@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.auth.AccessControl;
 import io.streamgate.auth.Authentication;
+import io.streamgate.auth.MetricsAccess;
 import io.streamgate.catalog.SchemasEndpoint;
 import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.config.Settings;
@@ -35,6 +36,8 @@ import io.streamgate.producer.UnknownTypes;
 import io.streamgate.schemas.EventSchemas;
 import io.streamgate.subscribe.SubscribeEndpoint;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -104,6 +107,10 @@ public final class Streamgate implements AutoCloseable {
             EventSchemas schemas = settings.schemaDirectory().map(EventSchemas::builtInAnd)
                     .orElseGet(EventSchemas::builtIn);
             AccessControl access = new AccessControl(settings.auth().enabled());
+            ObserveEndpoints observe = new ObserveEndpoints(kafka.reachability(), fanout, registry, json);
+            Optional<HttpRouting.Builder> management = settings.server().management().port().isPresent()
+                    ? Optional.of(HttpRouting.builder()) : Optional.empty();
+            management.ifPresent(operator -> Routes.registerManagement(operator, observe, json));
             Routes.register(routing,
                     new CorsFilter(settings.cors(), registry, json),
                     new Authentication(settings.auth()),
@@ -115,10 +122,11 @@ public final class Streamgate implements AutoCloseable {
                     new PublishEndpoint(catalog, access, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), registry, json),
-                    new ObserveEndpoints(kafka.reachability(), fanout, registry, json),
+                    management.isPresent() ? Optional.empty() : Optional.of(observe),
+                    new MetricsAccess(access, settings.server().management().access()),
                     new ConsoleEndpoint(),
                     json);
-            WebServer server = HttpServer.start(settings.server(), routing, headersDeadline, json);
+            WebServer server = HttpServer.start(settings.server(), routing, management, headersDeadline, json);
             return new Streamgate(kafka, offsets, fanout, provisioning, idempotency, watchdog, headersDeadline, server);
         } catch (RuntimeException e) {
             if (watchdog != null) {
@@ -151,6 +159,12 @@ public final class Streamgate implements AutoCloseable {
     /** The port the server listens on (useful when configured as 0). */
     public int port() {
         return server.port();
+    }
+
+    /** The management port (useful when configured as 0); empty when the public port serves the operator endpoints. */
+    public OptionalInt managementPort() {
+        int port = server.port(HttpServer.MANAGEMENT);
+        return port < 0 ? OptionalInt.empty() : OptionalInt.of(port);
     }
 
     /** The Kafka clients (observability: consumers created). */

@@ -29,6 +29,11 @@ public final class AccessControl {
         check(stream.access().publish(), principal, "publish to stream '" + stream.name() + "'");
     }
 
+    /** Whether the caller may read the operator endpoints' figures ({@code /metrics}) under {@code rule}. */
+    public void checkMetrics(AccessRule rule, Principal principal) {
+        check(rule, principal, "read the metrics");
+    }
+
     /** Whether {@code GET /streams} lists the stream to this caller. */
     public boolean maySee(StreamDefinition stream, Principal principal) {
         try {

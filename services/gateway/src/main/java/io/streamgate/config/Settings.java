@@ -156,7 +156,7 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
         return new StreamAccess(subscribe, publish, keyClaim);
     }
 
-    private static AccessRule rule(ConfigReader r, String key, AccessRule fallback) {
+    static AccessRule rule(ConfigReader r, String key, AccessRule fallback) {
         String text = r.string(key);
         AccessRule rule = AccessRule.parse(text);
         if (rule == null) {

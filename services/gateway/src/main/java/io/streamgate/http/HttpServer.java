@@ -6,20 +6,35 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
+import io.helidon.webserver.http2.Http2Config;
+import io.helidon.webserver.http2.Http2ConnectionSelector;
+import io.helidon.webserver.http2.Http2Upgrader;
 import io.streamgate.config.ServerSettings;
+import io.streamgate.limits.HeadersDeadline;
+import io.streamgate.limits.Http2HeadersDeadline;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Builds and starts the Helidon web server from {@link ServerSettings}: listener, TLS, transport bounds, protocols.
+ * Builds and starts the Helidon web server from {@link ServerSettings}: the public listener (TLS, transport bounds,
+ * protocols) and, when configured, the management listener.
  */
 public final class HttpServer {
+    /** The name of the management listener (its port: {@code WebServer.port(MANAGEMENT)}). */
+    public static final String MANAGEMENT = "management";
+
     private HttpServer() {
     }
 
-    /** @param headersListener sees every HTTP/1 request line and the end of its headers (the headers deadline) */
+    /**
+     * @param management the management port's routing, when {@code settings.management()} names a port
+     * @param headers    sees every request's headers arrive: the headers deadline
+     */
     public static WebServer start(ServerSettings settings, HttpRouting.Builder routing,
-                                  Http1ConnectionListener headersListener, ObjectMapper json) {
+                                  Optional<HttpRouting.Builder> management, HeadersDeadline headers,
+                                  ObjectMapper json) {
         // Helidon checks for idle connections every idleConnectionPeriod: a quarter of the timeout closes one
         // between 1 and 1.25 timeouts after it fell idle.
         Duration idleCheck = Duration.ofMillis(Math.clamp(settings.idleTimeout().toMillis() / 4, 100, 30_000));
@@ -28,6 +43,14 @@ public final class HttpServer {
                 .privateKey(tls.privateKey())
                 .privateKeyCertChain(tls.chain())
                 .build()));
+        protocols(server, settings, headers);
+        management.ifPresent(endpoints -> server.putSocket(MANAGEMENT, socket -> socket
+                .host(settings.host())
+                .port(settings.management().port().orElseThrow())
+                .maxTcpConnections(64)
+                .protocolsDiscoverServices(false)
+                .addProtocol(Http1Config.builder().build())
+                .routing(endpoints)));
         return server
                 .host(settings.host())
                 .port(settings.port())
@@ -41,14 +64,34 @@ public final class HttpServer {
                 .maxPayloadSize(settings.maxPayloadSize())
                 .idleConnectionTimeout(settings.idleTimeout())
                 .idleConnectionPeriod(idleCheck)
-                .addProtocol(Http1Config.builder()
-                        .maxHeadersSize(settings.maxHeadersSize())
-                        .maxPrologueLength(settings.maxRequestLineLength())
-                        .addReceiveListener(headersListener)
-                        .build())
                 .directHandlers(TransportProblems.handlers(settings, json))
                 .routing(routing)
                 .build()
                 .start();
+    }
+
+    /**
+     * HTTP/1.1, plus HTTP/2 over TLS, plus cleartext HTTP/2 (prior knowledge and {@code Upgrade: h2c}) when
+     * {@code h2c} is on. Helidon would add every protocol found on the class path (h2c included); the selectors
+     * are built here instead, so that h2c can be left out and HTTP/2 reads under the headers deadline.
+     */
+    private static void protocols(WebServerConfig.Builder server, ServerSettings settings, HeadersDeadline headers) {
+        Http1Config http1 = Http1Config.builder()
+                .maxHeadersSize(settings.maxHeadersSize())
+                .maxPrologueLength(settings.maxRequestLineLength())
+                .addReceiveListener(headers)
+                .build();
+        Http2Config http2 = Http2Config.builder().build();
+        Http2HeadersDeadline http2Headers = new Http2HeadersDeadline(headers);
+        Http1ConnectionSelectorConfig.Builder http1Selector = Http1ConnectionSelector.builder().config(http1);
+        if (settings.h2c()) {
+            http1Selector.addUpgrader(http2Headers.upgrader(Http2Upgrader.create(http2)));
+        }
+        server.protocolsDiscoverServices(false)
+                .addConnectionSelector(http1Selector.build());
+        if (settings.h2c() || settings.tls().isPresent()) {
+            server.addConnectionSelector(http2Headers.selector(Http2ConnectionSelector.builder()
+                    .http2Config(http2).build()));
+        }
     }
 }

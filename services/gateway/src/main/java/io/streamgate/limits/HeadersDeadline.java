@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closes HTTP/1 connections whose request headers do not arrive within {@code server.headersTimeout} of the request
- * line (slow-loris: headers sent a byte at a time, or never finished). Helidon 4.5 has no such deadline: its idle
+ * line (slow-loris: headers sent a byte at a time, or never finished), and HTTP/2 connections whose frame header or
+ * HEADERS block is not complete within it (told by {@link Http2HeadersDeadline}). Helidon 4.5 has no such deadline: its idle
  * timeout interrupts a connection only while it waits for a request line, and no read timeout is applied to
  * server sockets. As a receive listener this sees each request line and the end of its headers; a sweep closes the
  * socket of every request still without headers at its deadline, which ends the blocked read. Thread-safe.
@@ -44,6 +45,16 @@ public final class HeadersDeadline implements Http1ConnectionListener, AutoClose
 
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
+        waiting.remove(ctx);
+    }
+
+    /** An HTTP/2 client started sending a frame header or a header block. */
+    void headersStarted(ConnectionContext ctx) {
+        waiting.putIfAbsent(ctx, System.nanoTime());
+    }
+
+    /** ...and finished it. */
+    void headersEnded(ConnectionContext ctx) {
         waiting.remove(ctx);
     }
 

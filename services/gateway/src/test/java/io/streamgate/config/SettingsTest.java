@@ -114,6 +114,25 @@ class SettingsTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"nine, port number", "70000, port number", "8080, must differ from streamgate.server.port"})
+    void refusesAManagementPortThatIsNotAPortOrIsThePublicOne(String port, String rule) {
+        ConfigException e = refused("streamgate: {server: {port: 8080}, management: {port: '" + port + "'}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.management.port"), port, rule);
+    }
+
+    @Test
+    void theOperatorEndpointsShareThePublicPortBehindAClaimUnlessAManagementPortIsSet() {
+        Settings defaults = Settings.fromYaml("", NO_ENV);
+        Settings separate = Settings.fromYaml("", Map.of("STREAMGATE_MANAGEMENT_PORT", "9090"));
+
+        assertTrue(defaults.server().management().port().isEmpty());
+        assertEquals(new AccessRule.Claim("scope", "streamgate:metrics"), defaults.server().management().access());
+        assertEquals(9090, separate.server().management().port().getAsInt());
+        assertTrue(!defaults.server().h2c(), "cleartext HTTP/2 is off by default");
+    }
+
+    @ParameterizedTest
     @CsvSource({"soon, such as", "15 seconds, such as", "10ms, between", "1h, between"})
     void refusesABadHeartbeatDuration(String duration, String rule) {
         ConfigException e = refused("streamgate: {sse: {heartbeat: " + duration + "}}");

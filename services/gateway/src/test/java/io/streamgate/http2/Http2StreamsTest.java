@@ -30,7 +30,7 @@ class Http2StreamsTest {
     void aHundredStreamsShareOneHttp2ConnectionAndEachReceivesEveryEvent() throws Exception {
         String topic = TestTopics.unique("h2");
         try (TestGateway gateway = TestGateway.start("    h2:\n      topics: [" + topic + "]\n      partitions: 1\n",
-                "  limits:\n    subscribeRate: 0\n");
+                "  limits:\n    subscribeRate: 0\n  server:\n    h2c: true\n");
              TcpProxy proxy = new TcpProxy(gateway.uri("/").getPort())) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
             URI base = URI.create("http://127.0.0.1:" + proxy.port());
