@@ -108,8 +108,11 @@ class ComposeFileTest {
         JsonNode prometheus = ObservabilityFiles.yaml("deploy/prometheus/prometheus.yml");
         JsonNode streamgateJob = StreamSupport.stream(prometheus.path("scrape_configs").spliterator(), false)
                 .filter(j -> j.path("job_name").asText().equals("streamgate")).findFirst().orElseThrow();
+        // Scraped on the management port each gateway is configured with (/metrics is not on the public one).
+        GATEWAYS.forEach(g -> assertThat(services.path(g).path("environment").path("STREAMGATE_MANAGEMENT_PORT")
+                .asText()).isEqualTo("9091"));
         assertThat(strings(streamgateJob.path("static_configs").path(0).path("targets")))
-                .containsExactlyElementsOf(GATEWAYS.stream().map(g -> g + ":8080").toList());
+                .containsExactlyElementsOf(GATEWAYS.stream().map(g -> g + ":9091").toList());
 
         // Only nginx's X-Forwarded-For is believed: its fixed address is the gateways' one trusted proxy.
         String nginxAddress = nginx.path("networks").path("default").path("ipv4_address").asText();

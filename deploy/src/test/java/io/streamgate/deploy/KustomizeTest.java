@@ -86,6 +86,11 @@ class KustomizeTest {
         assertHttpProbe(gateway.getReadinessProbe(), "/health/ready");
         assertHttpProbe(gateway.getLivenessProbe(), "/health/live");
         assertHttpProbe(gateway.getStartupProbe(), "/health/live");
+        // The probes' port is the one the gateway serves its operator endpoints on, as this pod configures it.
+        assertThat(gateway.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("management");
+            assertThat(settings(rendered).server().management().port()).hasValue(p.getContainerPort());
+        });
 
         long preStop = gateway.getLifecycle().getPreStop().getSleep().getSeconds();
         // The drain window the gateway will actually use: its configuration as this pod would load it.
@@ -161,6 +166,7 @@ class KustomizeTest {
                 .isSubsetOf(service.getMetadata().getLabels().entrySet());
         assertThat(monitor.getSpec().getEndpoints()).singleElement().satisfies(e -> {
             assertThat(e.getPath()).isEqualTo("/metrics");
+            assertThat(e.getPort()).as("/metrics is served on the management port only").isEqualTo("management");
             assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName).contains(e.getPort());
         });
     }
@@ -256,7 +262,8 @@ class KustomizeTest {
     private static void assertHttpProbe(Probe probe, String path) {
         assertThat(probe).as("probe on " + path).isNotNull();
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
-        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(probe.getHttpGet().getPort().getStrVal()).as("probes use the management port")
+                .isEqualTo("management");
     }
 
     private static Map<String, String> env(Container container) {

@@ -122,8 +122,9 @@ public final class Streamgate implements AutoCloseable {
                     new PublishEndpoint(catalog, access, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), registry, json),
-                    management.isPresent() ? Optional.empty() : Optional.of(observe),
-                    new MetricsAccess(access, settings.server().management().access()),
+                    observe,
+                    management.isPresent() ? Optional.empty()
+                            : Optional.of(new MetricsAccess(access, settings.server().management().access())),
                     new ConsoleEndpoint(),
                     json);
             WebServer server = HttpServer.start(settings.server(), routing, management, headersDeadline, json);

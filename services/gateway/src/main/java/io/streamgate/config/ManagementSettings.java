@@ -5,8 +5,9 @@ import java.util.OptionalInt;
 /**
  * Where the operator endpoints ({@code /metrics}, {@code /health/live}, {@code /health/ready}) are served.
  *
- * @param port   a port of their own, plain HTTP without authentication (keep it off the public network); empty:
- *               they are served on the public port
+ * @param port   a port of their own, plain HTTP without authentication (keep it off the public network); then
+ *               {@code /metrics} is not served on the public port (health is, for load balancers); empty: all of
+ *               them are served on the public port
  * @param access who may read {@code /metrics} on the public port (when {@code port} is empty and authentication
  *               is enabled)
  */

@@ -3,6 +3,8 @@ package io.streamgate.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.auth.Authentication;
 import io.streamgate.auth.MetricsAccess;
 import io.streamgate.catalog.SchemasEndpoint;
@@ -22,31 +24,34 @@ public final class Routes {
     /**
      * The public port.
      *
-     * @param observe       the operator endpoints, when they share the public port; empty when the management port
-     *                      serves them (then they are 404 here)
-     * @param metricsAccess guards {@code /metrics} when it is served here
+     * @param metricsAccess guards {@code /metrics} here; empty when the management port serves it (then it is 404
+     *                      here). Health stays on both ports, for probes and load balancers that check this one.
      */
     public static void register(HttpRouting.Builder routing, CorsFilter cors, Authentication authentication,
                                 StreamsEndpoint streams, SchemasEndpoint schemas, SubscribeEndpoint subscribe,
-                                PublishEndpoint publish, Optional<ObserveEndpoints> observe,
-                                MetricsAccess metricsAccess, ConsoleEndpoint console, ObjectMapper json) {
+                                PublishEndpoint publish, ObserveEndpoints observe,
+                                Optional<MetricsAccess> metricsAccess, ConsoleEndpoint console, ObjectMapper json) {
         new ErrorMapping(json).register(routing);
         // CORS first: a preflight carries no token, and a 401 must still carry CORS headers to be readable.
         routing.addFilter(cors);
         routing.addFilter(authentication);
-        observe.ifPresent(endpoints -> {
-            routing.get("/metrics", metricsAccess);
-            endpoints.register(routing);
-        });
+        // Before the endpoint itself: the first matching route runs, and passes on with next() when allowed.
+        routing.get("/metrics", metricsAccess.isPresent() ? metricsAccess.get()
+                : (req, res) -> notFound(req, res, json));
+        observe.register(routing);
         schemas.register(routing);
         console.register(routing);
         routing.get("/streams", streams)
                 .get("/streams/{name}", subscribe)
                 .post("/streams/{name}/subscribe", subscribe.fetchVariant())
                 .post("/streams/{name}/events", publish)
-                .any((req, res) -> Problem.of(Status.NOT_FOUND_404, "not-found", "Not found",
-                        "Nothing here: see GET /streams for the streams and the README for the API.")
-                        .send(res, req.path().path(), json));
+                .any((req, res) -> notFound(req, res, json));
+    }
+
+    private static void notFound(ServerRequest req, ServerResponse res, ObjectMapper json) {
+        Problem.of(Status.NOT_FOUND_404, "not-found", "Not found",
+                "Nothing here: see GET /streams for the streams and the README for the API.")
+                .send(res, req.path().path(), json);
     }
 
     /** The management port: the operator endpoints only, without authentication (the port is not public). */
