@@ -49,7 +49,7 @@ public final class HttpServer {
                 .port(settings.management().port().orElseThrow())
                 .maxTcpConnections(64)
                 .protocolsDiscoverServices(false)
-                .addProtocol(Http1Config.builder().build())
+                .addProtocol(Http1Config.builder().addReceiveListener(headers).build())
                 .routing(endpoints)));
         return server
                 .host(settings.host())

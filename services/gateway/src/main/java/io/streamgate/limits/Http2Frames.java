@@ -50,28 +50,35 @@ final class Http2Frames implements Supplier<byte[]> {
         return bytes;
     }
 
+    /** Follows the framing through one read; what counts is the state it ends in, while the next read waits. */
     private void scan(byte[] bytes) {
         int i = 0;
         while (i < bytes.length) {
+            int n;
             if (prefaceLeft > 0) {
-                int n = Math.min(prefaceLeft, bytes.length - i);
+                n = Math.min(prefaceLeft, bytes.length - i);
                 prefaceLeft -= n;
-                i += n;
             } else if (payloadLeft > 0) {
-                int n = (int) Math.min(payloadLeft, bytes.length - i);
+                n = (int) Math.min(payloadLeft, bytes.length - i);
                 payloadLeft -= n;
-                i += n;
                 if (payloadLeft == 0) {
                     frameEnded();
                 }
             } else {
-                header[headerFill++] = bytes[i++];
+                n = Math.min(FRAME_HEADER_LENGTH - headerFill, bytes.length - i);
+                System.arraycopy(bytes, i, header, headerFill, n);
+                headerFill += n;
                 if (headerFill == FRAME_HEADER_LENGTH) {
                     headerFill = 0;
                     frameHeader();
                 }
             }
-            report();
+            i += n;
+        }
+        boolean now = headerFill > 0 || inBlock;
+        if (now != waiting) {
+            waiting = now;
+            (now ? started : ended).run();
         }
     }
 
@@ -90,14 +97,6 @@ final class Http2Frames implements Supplier<byte[]> {
         if (endsBlock) {
             inBlock = false;
             endsBlock = false;
-        }
-    }
-
-    private void report() {
-        boolean now = headerFill > 0 || inBlock;
-        if (now != waiting) {
-            waiting = now;
-            (now ? started : ended).run();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.streamgate.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,7 +130,7 @@ class SettingsTest {
         assertTrue(defaults.server().management().port().isEmpty());
         assertEquals(new AccessRule.Claim("scope", "streamgate:metrics"), defaults.server().management().access());
         assertEquals(9090, separate.server().management().port().getAsInt());
-        assertTrue(!defaults.server().h2c(), "cleartext HTTP/2 is off by default");
+        assertFalse(defaults.server().h2c(), "cleartext HTTP/2 is off by default");
     }
 
     @ParameterizedTest
