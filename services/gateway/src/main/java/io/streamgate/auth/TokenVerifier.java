@@ -49,12 +49,12 @@ final class TokenVerifier {
             JWSKeySelector<SecurityContext> selector = JWSAlgorithm.HS256.equals(alg) ? symmetric
                     : ASYMMETRIC.contains(alg) ? asymmetric : null;
             if (selector == null) {
-                throw new Refused("The token is signed with an algorithm (alg) this service does not accept; it "
+                throw new KeyRefused("The token is signed with an algorithm (alg) this service does not accept; it "
                         + "accepts " + accepted(asymmetric != null, symmetric != null) + ".");
             }
             List<? extends java.security.Key> keys = selector.selectJWSKeys(header, context);
             if (keys.isEmpty()) {
-                throw new Refused(header.getKeyID() == null
+                throw new KeyRefused(header.getKeyID() == null
                         ? "None of this service's keys matches the token: it names no key id (kid)."
                         : "The token's key id (kid) is not one of this service's keys.");
             }
@@ -69,8 +69,8 @@ final class TokenVerifier {
     }
 
     /** A key selection that failed, with a message for the caller. */
-    private static final class Refused extends KeySourceException {
-        Refused(String message) {
+    private static final class KeyRefused extends KeySourceException {
+        KeyRefused(String message) {
             super(message);
         }
     }
@@ -102,19 +102,32 @@ final class TokenVerifier {
             return processor.process(token, null);
         } catch (ParseException e) {
             throw new AuthenticationException("The bearer token is not a JWT.", true);
-        } catch (BadJWTException e) {
-            // ClaimChecks' messages, written for the caller.
+        } catch (ClaimChecks.Refused e) {
+            // Written for the caller.
             throw new AuthenticationException(e.getMessage(), true);
-        } catch (Refused e) {
+        } catch (BadJWTException e) {
+            throw new AuthenticationException("The token's payload is not a JSON object of claims.", true);
+        } catch (KeyRefused e) {
             throw new AuthenticationException(e.getMessage(), true);
         } catch (BadJOSEException e) {
-            String nimbus = String.valueOf(e.getMessage());
-            throw new AuthenticationException(nimbus.contains("Invalid signature")
-                    ? "The token's signature does not verify with this service's key for its key id (signature)."
-                    : "The token is unsigned or encrypted (alg); this service accepts signed JWTs only.", true);
+            throw new AuthenticationException(joseProblem(String.valueOf(e.getMessage())), true);
         } catch (JOSEException e) {
             throw new AuthenticationException("The token could not be verified: its keys could not be read "
                     + "(signature).", true);
         }
+    }
+
+    /** Nimbus's refusals that come before the claims, told by their wording (its exceptions carry no kind). */
+    private static String joseProblem(String nimbus) {
+        if (nimbus.contains("Invalid signature")) {
+            return "The token's signature does not verify with this service's key for its key id (signature).";
+        }
+        if (nimbus.startsWith("Unsecured") || nimbus.startsWith("Plain") || nimbus.startsWith("Encrypted")) {
+            return "The token is unsigned or encrypted (alg); this service accepts signed JWTs only.";
+        }
+        if (nimbus.contains("typ (type)")) {
+            return "The token's type (typ header) is not accepted: send a JWT (typ JWT or none).";
+        }
+        return "The token's header was refused (alg, typ or crit).";
     }
 }

@@ -148,6 +148,7 @@ class AuthenticationTest {
         tokens.put(TOKENS.rs256WithKeyId("unknown-kid", Tokens.claims("alice", Map.of(), HOUR).build()),
                 "key id (kid)");
         tokens.put(Tokens.hs512(Tokens.claims("alice", Map.of(), HOUR).build()), "algorithm (alg)");
+        tokens.put(Tokens.hs256Typed("at+jwt", Tokens.claims("alice", Map.of(), HOUR).build()), "(typ header)");
         tokens.put("eyJhbGciOiJub25lIn0." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 Tokens.claims("alice", Map.of(), HOUR).build().toString().getBytes(StandardCharsets.UTF_8)) + ".",
                 "unsigned");

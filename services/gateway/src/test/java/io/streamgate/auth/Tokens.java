@@ -78,6 +78,16 @@ final class Tokens {
         }
     }
 
+    /** HS256 with the shared secret and a {@code typ} header, e.g. RFC 9068's {@code at+jwt}. */
+    static String hs256Typed(String type, JWTClaimsSet claims) {
+        try {
+            return sign(new MACSigner(SECRET), new JWSHeader.Builder(JWSAlgorithm.HS256)
+                    .type(new com.nimbusds.jose.JOSEObjectType(type)).build(), claims);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String hs256(String secret, JWTClaimsSet claims) {
         try {
             return sign(new MACSigner(secret), new JWSHeader(JWSAlgorithm.HS256), claims);
