@@ -63,6 +63,8 @@ public final class Main {
                 settings.server().tls().isPresent() ? "https" : "http", streamgate.port(),
                 settings.streams().stream().map(s -> s.name()).toList(),
                 settings.server().tls().map(tls -> "; TLS from " + tls.source()).orElse(""));
+        streamgate.managementPort().ifPresent(port -> log.info("Operator endpoints (/metrics, /health) on "
+                + "http://localhost:{}", port));
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedKafka ownedBroker = broker;
         Duration drainWindow = settings.sse().drainWindow();
