@@ -115,7 +115,7 @@ public final class Streamgate implements AutoCloseable {
                     new PublishEndpoint(catalog, access, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             settings.publish(), registry, json),
-                    new ObserveEndpoints(kafka.reachability(), fanout, registry, json),
+                    new ObserveEndpoints(kafka.reachability(), fanout, enabled, registry, json),
                     new ConsoleEndpoint(),
                     json);
             WebServer server = HttpServer.start(settings.server(), routing, headersDeadline, json);
