@@ -10,6 +10,7 @@ import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.MissingTopicException;
 import io.streamgate.kafka.MissingTopics;
+import io.streamgate.observe.Throttle;
 import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Position;
 import io.streamgate.sse.ClientGoneException;
@@ -44,7 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Fanout implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
-    private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final List<StreamDefinition> streams;
     private final LogOffsets offsets;
@@ -64,7 +64,7 @@ public final class Fanout implements AutoCloseable {
             Thread.ofPlatform().name("streamgate-fanout-janitor").daemon().factory());
     private long lastMetadataCheck = System.nanoTime();
     private final MissingTopics missing = new MissingTopics();
-    private long lastHousekeepingWarning;
+    private final Throttle housekeepingWarnings = new Throttle(Duration.ofMinutes(1));
 
     public Fanout(List<StreamDefinition> streams, KafkaClients kafka, LogOffsets offsets, FanoutSettings settings,
                   SseSettings sse, boolean logConnections, MeterRegistry registry) {
@@ -295,8 +295,7 @@ public final class Fanout implements AutoCloseable {
             }
         } catch (KafkaUnavailableException e) {
             // Every second while Kafka is away: KafkaReachability says so once a minute; this adds the detail.
-            if (System.nanoTime() - lastHousekeepingWarning > MINUTE_NANOS || lastHousekeepingWarning == 0) {
-                lastHousekeepingWarning = System.nanoTime();
+            if (housekeepingWarnings.pass("kafka") >= 0) {
                 LOG.warn("Fan-out housekeeping: {}; will retry (logged at most once a minute)", e.getMessage());
             }
         } catch (RuntimeException e) {

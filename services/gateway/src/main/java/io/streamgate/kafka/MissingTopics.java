@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import io.streamgate.observe.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +21,14 @@ public final class MissingTopics {
     private static final Logger LOG = LoggerFactory.getLogger(MissingTopics.class);
 
     private final Map<String, List<String>> byStream = new ConcurrentHashMap<>();
-    private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+    private final Throttle throttle = new Throttle(REPEAT);
 
     /** {@code stream} cannot be served: {@code topics} (some of its own) do not exist. */
     public void missing(String stream, List<String> topics) {
         byStream.put(stream, List.copyOf(topics));
-        long now = System.nanoTime();
         List<String> due = new ArrayList<>();
         for (String topic : topics) {
-            Long last = lastLogged.get(stream + " " + topic);
-            if (last == null || now - last >= REPEAT.toNanos()) {
-                lastLogged.put(stream + " " + topic, now);
+            if (throttle.pass(stream + " " + topic) >= 0) {
                 due.add(topic);
             }
         }
@@ -45,7 +43,7 @@ public final class MissingTopics {
     public void present(String stream) {
         List<String> before = byStream.remove(stream);
         if (before != null) {
-            before.forEach(topic -> lastLogged.remove(stream + " " + topic));
+            before.forEach(topic -> throttle.reset(stream + " " + topic));
             LOG.info("Stream {}: topic {} exists now; the stream is served", stream, String.join(", ", before));
         }
     }
