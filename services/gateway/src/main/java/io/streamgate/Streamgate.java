@@ -12,6 +12,7 @@ import io.streamgate.config.Settings;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.console.ConsoleEndpoint;
 import io.streamgate.cors.CorsFilter;
+import io.streamgate.http.CannotListenException;
 import io.streamgate.http.HttpServer;
 import io.streamgate.http.Routes;
 import io.streamgate.idempotency.Idempotency;
@@ -66,6 +67,7 @@ public final class Streamgate implements AutoCloseable {
         this.server = server;
     }
 
+    /** @throws io.streamgate.http.CannotListenException when the server cannot listen where configured */
     public static Streamgate start(Settings settings) {
         String instanceId = "streamgate-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaClients kafka = new KafkaClients(settings.kafka(), instanceId);
@@ -119,6 +121,11 @@ public final class Streamgate implements AutoCloseable {
                     new ConsoleEndpoint(),
                     json);
             WebServer server = HttpServer.start(settings.server(), routing, headersDeadline, json);
+            if (server.port() < 0) { // the web server logs a failed bind and starts nothing
+                server.stop();
+                throw new CannotListenException(settings.server().host(), settings.server().port(),
+                        "the web server could not bind it");
+            }
             return new Streamgate(kafka, offsets, fanout, provisioning, idempotency, watchdog, headersDeadline, server);
         } catch (RuntimeException e) {
             if (watchdog != null) {
