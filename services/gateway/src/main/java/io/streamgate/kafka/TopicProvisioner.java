@@ -131,6 +131,10 @@ public final class TopicProvisioner {
                     throw e; // a concurrent instance creating the same topic is fine
                 }
             }
+            // Until every broker knows them, describing them would report them missing.
+            for (NewTopic topic : missing) {
+                awaitDescribable(admin, topic.name(), timeout);
+            }
             LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaUnavailableException("Could not create the configured topics: " + reason(e, timeout), e);
