@@ -223,6 +223,7 @@ public final class Fanout implements AutoCloseable {
         ActiveStream a = active.get(stream.name());
         if (a == null) {
             a = activate(stream);
+            missing.present(stream.name());
         }
         a.subscribers++;
         return a;

@@ -19,8 +19,8 @@ import java.util.TreeSet;
  *
  * <p>Ready means: Kafka answers, and every always-on stream that can be served has a warm tail, so the instance
  * can serve resumes from memory. A stream whose topic does not exist is named (per stream, and in
- * {@code missingTopics}) but does not hold the instance unready. Both are read from memory ({@link KafkaReachability} checks Kafka in the background), so a probe
- * never waits for Kafka. Thread-safe.
+ * {@code missingTopics}) but does not hold the instance unready. All of it is read from memory
+ * ({@link KafkaReachability} checks Kafka in the background), so a probe never waits for Kafka. Thread-safe.
  */
 public final class ObserveEndpoints {
     private final KafkaReachability kafka;

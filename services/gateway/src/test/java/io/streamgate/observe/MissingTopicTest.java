@@ -71,7 +71,8 @@ class MissingTopicTest {
                             && body.path("checks").path("missingTopics").size() == 1);
             assertThat(ready.path("checks").path("kafka").asText()).isEqualTo("UP");
             assertThat(ready.path("checks").path("streams").path("orders").asText()).isEqualTo("UP");
-            assertThat(ready.path("checks").path("streams").path("audit").asText()).isEqualTo("MISSING_TOPIC " + absent);
+            assertThat(ready.path("checks").path("streams").path("audit").asText())
+                    .isEqualTo("MISSING_TOPIC " + absent);
             assertThat(ready.path("checks").path("missingTopics").get(0).asText()).isEqualTo(absent);
 
             HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(gateway.uri("/streams/audit"))
