@@ -148,8 +148,8 @@ final class ConfigTree {
         List<String> problems = new ArrayList<>();
         env.keySet().stream().sorted().forEach(name -> {
             if (name.startsWith("STREAMGATE_") && !known.contains(name) && !isKafkaProperty(name)) {
-                problems.add(name + ": unknown environment variable (no configuration key has this name"
-                        + closest(name, known).map(c -> "; did you mean " + c + "?").orElse(")"));
+                problems.add(name + ": unknown environment variable (no configuration key has this name)"
+                        + closest(name, known).map(c -> "; did you mean " + c + "?").orElse(""));
             }
         });
         return problems;
