@@ -42,7 +42,8 @@ final class GatewayProcess implements AutoCloseable {
                 "STREAMGATE_PORT", Integer.toString(port),
                 "STREAMGATE_KAFKA_BOOTSTRAP", bootstrap,
                 "STREAMGATE_KAFKA_CREATE_TOPICS", "true",
-                "STREAMGATE_SSE_HEARTBEAT", "1s"));
+                "STREAMGATE_SSE_HEARTBEAT", "1s",
+                "STREAMGATE_DEMO", "true"));
         settings.putAll(moreEnv);
         env.putAll(settings);
         try {

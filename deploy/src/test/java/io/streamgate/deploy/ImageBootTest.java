@@ -69,7 +69,8 @@ class ImageBootTest {
         int port = FreePorts.next();
         Path logs = Repository.scratch("image-logs");
         Process gateway = start(gatewayRoot, gatewayConfig, Map.of("STREAMGATE_KAFKA_BOOTSTRAP", bootstrap,
-                "STREAMGATE_KAFKA_CREATE_TOPICS", "true", "STREAMGATE_PORT", Integer.toString(port)),
+                "STREAMGATE_KAFKA_CREATE_TOPICS", "true", "STREAMGATE_PORT", Integer.toString(port),
+                "STREAMGATE_DEMO", "true"),
                 logs.resolve("gateway.log"));
         Process demo = null;
         try {

@@ -5,6 +5,7 @@ import io.streamgate.config.KafkaSettings;
 import io.streamgate.config.Settings;
 import io.streamgate.embedded.EmbeddedKafka;
 import io.streamgate.embedded.EmbeddedKafkaException;
+import io.streamgate.http.CannotListenException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts Streamgate: reads the configuration, starts the embedded broker when no Kafka is configured, starts the
  * instance, and stops everything on SIGTERM/Ctrl-C. Wiring only.
+ *
+ * <p>When it cannot serve, it says why in one line on stderr and exits: 2 for a configuration problem, 3 when the
+ * embedded broker cannot start (its data directory in use, its port taken), 4 when the server cannot listen.
  */
 public final class Main {
     private Main() {
@@ -39,6 +43,18 @@ public final class Main {
                 handler.setFormatter(new JsonLogFormatter());
             }
         }
+        try {
+            // Before the embedded broker starts: a taken port stops everything at once, in one line.
+            CannotListenException.requireFree(settings.server().host(), settings.server().port());
+            if (settings.server().management().port().isPresent()) {
+                CannotListenException.requireManagementFree(settings.server().host(),
+                        settings.server().management().port().getAsInt());
+            }
+        } catch (CannotListenException e) {
+            System.err.println(e.getMessage());
+            System.exit(4);
+            return;
+        }
         EmbeddedKafka broker = null;
         if (settings.kafka().bootstrap().isEmpty()) {
             KafkaSettings.Embedded embedded = settings.kafka().embedded();
@@ -54,13 +70,29 @@ public final class Main {
             }
             settings = settings.withKafka(settings.kafka().withBootstrap(broker.bootstrapServers(), true));
         }
-        Streamgate streamgate = Streamgate.start(settings);
+        Streamgate streamgate;
+        try {
+            streamgate = Streamgate.start(settings);
+        } catch (CannotListenException e) {
+            System.err.println(e.getMessage());
+            if (broker != null) {
+                broker.close();
+            }
+            System.exit(4);
+            return;
+        }
+        if (settings.streams().isEmpty()) {
+            log.warn("No streams are configured: declare them under streamgate.streams in the file named by "
+                    + "STREAMGATE_CONFIG (or set STREAMGATE_DEMO=true for the demo streams)");
+        }
         if (!settings.auth().enabled()) {
             log.warn("Authentication is off (streamgate.auth.enabled): every stream is open to everyone, "
                     + "including publishing. Turn it on for anything but local development.");
         }
-        log.info("Streamgate listening on {}://localhost:{} (streams: {}{})",
-                settings.server().tls().isPresent() ? "https" : "http", streamgate.port(),
+        String host = settings.server().host();
+        log.info("Streamgate listening on {}://{}:{}{} (streams: {}{})",
+                settings.server().tls().isPresent() ? "https" : "http", host.contains(":") ? "[" + host + "]" : host,
+                streamgate.port(), host.equals("0.0.0.0") || host.equals("::") ? ", every interface" : "",
                 settings.streams().stream().map(s -> s.name()).toList(),
                 settings.server().tls().map(tls -> "; TLS from " + tls.source()).orElse(""));
         streamgate.managementPort().ifPresent(port -> log.info("Operator endpoints (/metrics, /health) on "

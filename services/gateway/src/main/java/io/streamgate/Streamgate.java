@@ -13,6 +13,7 @@ import io.streamgate.config.Settings;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.console.ConsoleEndpoint;
 import io.streamgate.cors.CorsFilter;
+import io.streamgate.http.CannotListenException;
 import io.streamgate.http.HttpServer;
 import io.streamgate.http.Routes;
 import io.streamgate.idempotency.Idempotency;
@@ -69,6 +70,7 @@ public final class Streamgate implements AutoCloseable {
         this.server = server;
     }
 
+    /** @throws io.streamgate.http.CannotListenException when the server cannot listen where configured */
     public static Streamgate start(Settings settings) {
         String instanceId = "streamgate-" + UUID.randomUUID().toString().substring(0, 8);
         KafkaClients kafka = new KafkaClients(settings.kafka(), instanceId);
@@ -107,7 +109,7 @@ public final class Streamgate implements AutoCloseable {
             EventSchemas schemas = settings.schemaDirectory().map(EventSchemas::builtInAnd)
                     .orElseGet(EventSchemas::builtIn);
             AccessControl access = new AccessControl(settings.auth().enabled());
-            ObserveEndpoints observe = new ObserveEndpoints(kafka.reachability(), fanout, registry, json);
+            ObserveEndpoints observe = new ObserveEndpoints(kafka.reachability(), fanout, enabled, registry, json);
             Optional<HttpRouting.Builder> management = settings.server().management().port().isPresent()
                     ? Optional.of(HttpRouting.builder()) : Optional.empty();
             management.ifPresent(operator -> Routes.registerManagement(operator, observe, json));
@@ -128,6 +130,16 @@ public final class Streamgate implements AutoCloseable {
                     new ConsoleEndpoint(),
                     json);
             WebServer server = HttpServer.start(settings.server(), routing, management, headersDeadline, json);
+            if (server.port() < 0) { // the web server logs a failed bind and starts nothing
+                server.stop();
+                throw new CannotListenException(settings.server().host(), settings.server().port(),
+                        "the web server could not bind it");
+            }
+            if (management.isPresent() && server.port("management") < 0) {
+                server.stop();
+                throw CannotListenException.management(settings.server().host(),
+                        settings.server().management().port().getAsInt(), "the web server could not bind it");
+            }
             return new Streamgate(kafka, offsets, fanout, provisioning, idempotency, watchdog, headersDeadline, server);
         } catch (RuntimeException e) {
             if (watchdog != null) {

@@ -38,9 +38,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
+    /** Held in {@code dataDir} for as long as this instance owns the directory's broker. */
+    static final String LOCK_FILE = "streamgate.lock";
+
     private final Process process;
     private final String bootstrapServers;
     private final Path dataDir;
+    private final DataDirLock lock;
     private final Thread shutdownHook;
 
     /**
@@ -57,18 +61,37 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private EmbeddedKafka(Process process, String bootstrapServers, Path dataDir) {
+    private EmbeddedKafka(Process process, String bootstrapServers, Path dataDir, DataDirLock lock) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
+        this.lock = lock;
         this.shutdownHook = new Thread(this::stopProcess, "embedded-kafka-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Formats the log directory if needed, starts the broker and waits until it answers metadata requests. */
+    /**
+     * Locks the data directory, formats the log directory if needed, starts the broker and waits until it answers
+     * metadata requests.
+     *
+     * @throws EmbeddedKafkaException with a one-line reason when the directory is in use by another broker, the
+     *                                port is taken, or the broker does not start
+     */
     public static EmbeddedKafka start(Options options) {
         Path dataDir = options.dataDir().toAbsolutePath().normalize();
         Path logDir = dataDir.resolve("log");
+        // Before anything in the directory is touched: a second broker rewriting server.properties under a running
+        // one, and opening the same log, corrupts it.
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        try {
+            return start(options, dataDir, logDir, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedKafka start(Options options, Path dataDir, Path logDir, DataDirLock lock) {
         int port = options.port() == 0 ? freePort() : options.port();
         requirePortFree(port);
         int controllerPort = freePort();
@@ -88,7 +111,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(brokerLog.toFile()))
                     .start();
-            EmbeddedKafka kafka = new EmbeddedKafka(process, "localhost:" + port, dataDir);
+            EmbeddedKafka kafka = new EmbeddedKafka(process, "localhost:" + port, dataDir, lock);
             try {
                 kafka.awaitReady(options.startTimeout(), brokerLog);
             } catch (RuntimeException e) {
@@ -117,6 +140,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void kill() {
         process.destroyForcibly();
         waitFor(Duration.ofSeconds(10));
+        lock.close();
     }
 
     @Override
@@ -130,15 +154,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void stopProcess() {
-        if (!process.isAlive()) {
-            return;
+        if (process.isAlive()) {
+            process.destroy();
+            if (!waitFor(STOP_GRACE)) {
+                LOG.warn("Embedded Kafka did not stop within {}; killing it", STOP_GRACE);
+                process.destroyForcibly();
+                waitFor(Duration.ofSeconds(10));
+            }
         }
-        process.destroy();
-        if (!waitFor(STOP_GRACE)) {
-            LOG.warn("Embedded Kafka did not stop within {}; killing it", STOP_GRACE);
-            process.destroyForcibly();
-            waitFor(Duration.ofSeconds(10));
-        }
+        lock.close(); // only once the broker is gone may another one use the directory
     }
 
     private boolean waitFor(Duration timeout) {

@@ -20,6 +20,16 @@ public final class MetricsAccess implements Handler {
         this.rule = rule;
     }
 
+    /** Whether the caller satisfies the rule (for details that only operators may read, such as topic names). */
+    public boolean allows(ServerRequest req) {
+        try {
+            access.checkMetrics(rule, Principal.of(req));
+            return true;
+        } catch (AuthenticationException | AccessDeniedException e) {
+            return false;
+        }
+    }
+
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         access.checkMetrics(rule, Principal.of(req));

@@ -12,11 +12,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds the merged configuration tree from its layers: built-in {@code application.yaml}, then an optional file,
@@ -32,15 +36,36 @@ final class ConfigTree {
             "streamgate.kafka.embedded.dataDir", "STREAMGATE_EMBEDDED_KAFKA_DATA_DIR",
             "streamgate.kafka.embedded.maxHeap", "STREAMGATE_EMBEDDED_KAFKA_MAX_HEAP");
 
+    /**
+     * {@code STREAMGATE_*} variables that are not configuration keys but belong to the launcher, the images, the
+     * deployment files or the test and bench tooling, and may reach an instance's environment. Any other
+     * {@code STREAMGATE_*} variable that names no key stops the start, as an unknown YAML key does.
+     */
+    static final Set<String> NOT_CONFIGURATION = Set.of(
+            "STREAMGATE_CONFIG",       // names the overlay file (read by Settings.load)
+            "STREAMGATE_JAVA_OPTS",    // bin/streamgate: JVM options
+            "STREAMGATE_VERSION",      // docker-compose.yml: the image tag
+            "STREAMGATE_KUBECTL",      // deploy tests: the kubectl binary
+            "STREAMGATE_NGINX");       // deploy tests: the nginx binary
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ConfigTree() {
     }
 
     static ObjectNode builtIn() {
-        try (InputStream in = ConfigTree.class.getResourceAsStream("/application.yaml")) {
+        return resource("application.yaml");
+    }
+
+    /** The demo streams, layered under the overlay when {@code streamgate.demo} is true. */
+    static ObjectNode demo() {
+        return resource("demo.yaml");
+    }
+
+    private static ObjectNode resource(String name) {
+        try (InputStream in = ConfigTree.class.getResourceAsStream("/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("application.yaml is missing from the classpath");
+                throw new IllegalStateException(name + " is missing from the classpath");
             }
             return (ObjectNode) YAML.readTree(in);
         } catch (IOException e) {
@@ -100,13 +125,67 @@ final class ConfigTree {
             }
         }
         env.forEach((name, value) -> {
-            if (name.startsWith(KAFKA_PROPERTY_ENV_PREFIX) && name.length() > KAFKA_PROPERTY_ENV_PREFIX.length()) {
+            if (isKafkaProperty(name)) {
                 String property = name.substring(KAFKA_PROPERTY_ENV_PREFIX.length())
                         .toLowerCase(Locale.ROOT).replace('_', '.');
                 ObjectNode properties = objectAt(tree, "streamgate.kafka.properties");
                 properties.set(property, TextNode.valueOf(value));
             }
         });
+    }
+
+    private static boolean isKafkaProperty(String name) {
+        return name.startsWith(KAFKA_PROPERTY_ENV_PREFIX) && name.length() > KAFKA_PROPERTY_ENV_PREFIX.length();
+    }
+
+    /**
+     * A problem for every {@code STREAMGATE_*} variable that names no key of {@code declared}, is no Kafka client
+     * property and is not one of {@link #NOT_CONFIGURATION}, with the closest known name as a suggestion.
+     */
+    static List<String> unknownVariables(ObjectNode declared, Map<String, String> env) {
+        Set<String> known = new TreeSet<>(NOT_CONFIGURATION);
+        valuePaths(declared, "").keySet().forEach(path -> known.add(envName(path)));
+        List<String> problems = new ArrayList<>();
+        env.keySet().stream().sorted().forEach(name -> {
+            if (name.startsWith("STREAMGATE_") && !known.contains(name) && !isKafkaProperty(name)) {
+                problems.add(name + ": unknown environment variable (no configuration key has this name)"
+                        + closest(name, known).map(c -> "; did you mean " + c + "?").orElse(""));
+            }
+        });
+        return problems;
+    }
+
+    /** The known name fewest single-character edits away, if that is close enough to be a likely typo. */
+    private static Optional<String> closest(String name, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int distance = editDistance(name, candidate);
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return bestDistance <= Math.max(2, name.length() / 4) ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     static String envName(String path) {

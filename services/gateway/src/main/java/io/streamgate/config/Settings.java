@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 /**
  * All of Streamgate's configuration, built and validated once at start-up and immutable afterwards.
  *
- * <p>Layers, later wins: the built-in {@code application.yaml}, the file named by {@code STREAMGATE_CONFIG}, then
- * environment variables. A bad value or an unknown key under {@code streamgate.} raises {@link ConfigException}
- * naming the key, the value and the rule.
+ * <p>Layers, later wins: the built-in {@code application.yaml}, the built-in demo streams when {@code streamgate.demo}
+ * is true, the file named by {@code STREAMGATE_CONFIG}, then environment variables. A bad value, an unknown key under
+ * {@code streamgate.} or an unknown {@code STREAMGATE_*} variable raises {@link ConfigException} naming the key (or
+ * variable), the value and the rule.
  */
 public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings sse, PublishSettings publish,
                        FanoutSettings fanout, LimitsSettings limits, CorsSettings cors,
@@ -45,18 +46,32 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
 
     private static Settings build(ObjectNode overlay, Map<String, String> env) {
         ObjectNode declared = ConfigTree.builtIn();
-        ObjectNode tree = declared.deepCopy();
-        if (overlay != null) {
-            ConfigTree.merge(tree, overlay);
+        ObjectNode tree = layered(declared, null, overlay, env);
+        if (tree.at("/streamgate/demo").asText().trim().equalsIgnoreCase("true")) {
+            tree = layered(declared, ConfigTree.demo(), overlay, env);
         }
-        ConfigTree.applyEnvironment(tree, declared, env);
         ConfigReader r = new ConfigReader(tree);
         Settings settings = read(r);
+        r.bool("streamgate.demo"); // applied above; read here for its validation
         r.reportUnknown("streamgate");
+        r.problems().addAll(ConfigTree.unknownVariables(declared, env));
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
         }
         return settings;
+    }
+
+    /** The built-in file, then the demo streams (if any), the overlay (if any) and the environment. */
+    private static ObjectNode layered(ObjectNode declared, ObjectNode demo, ObjectNode overlay,
+                                      Map<String, String> env) {
+        ObjectNode tree = declared.deepCopy();
+        for (ObjectNode layer : java.util.Arrays.asList(demo, overlay)) {
+            if (layer != null) {
+                ConfigTree.merge(tree, layer);
+            }
+        }
+        ConfigTree.applyEnvironment(tree, declared, env);
+        return tree;
     }
 
     private static Settings read(ConfigReader r) {

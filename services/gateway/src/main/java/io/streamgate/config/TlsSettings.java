@@ -139,7 +139,10 @@ public record TlsSettings(PrivateKey privateKey, List<X509Certificate> chain, St
         try {
             return Files.readAllBytes(Path.of(path));
         } catch (IOException | RuntimeException e) {
-            r.problem(key, path, "must name a readable file (" + e.getClass().getSimpleName() + ")");
+            String why = e instanceof java.nio.file.NoSuchFileException ? "it does not exist"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof IOException && e.getMessage() != null ? e.getMessage() : "unreadable";
+            r.problem(key, path, "must name a readable file (" + why + ")");
             return null;
         }
     }

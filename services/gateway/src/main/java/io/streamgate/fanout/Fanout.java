@@ -8,6 +8,9 @@ import io.streamgate.config.StreamDefinition;
 import io.streamgate.kafka.KafkaClients;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
+import io.streamgate.kafka.MissingTopicException;
+import io.streamgate.kafka.MissingTopics;
+import io.streamgate.observe.Throttle;
 import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Position;
 import io.streamgate.sse.ClientGoneException;
@@ -60,6 +63,8 @@ public final class Fanout implements AutoCloseable {
     private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("streamgate-fanout-janitor").daemon().factory());
     private long lastMetadataCheck = System.nanoTime();
+    private final MissingTopics missing = new MissingTopics();
+    private final Throttle housekeepingWarnings = new Throttle(Duration.ofMinutes(1));
 
     public Fanout(List<StreamDefinition> streams, KafkaClients kafka, LogOffsets offsets, FanoutSettings settings,
                   SseSettings sse, boolean logConnections, MeterRegistry registry) {
@@ -119,13 +124,17 @@ public final class Fanout implements AutoCloseable {
         }
     }
 
-    /** True once started, not draining, and every always-on stream is consumed and its tail is warm. */
+    /**
+     * True once started, not draining, and every always-on stream that can be served is consumed and its tail is
+     * warm. A stream whose topic is missing cannot be served: it does not hold the instance unready (see
+     * {@link #missingTopics()}).
+     */
     public boolean ready() {
         if (draining || !started) {
             return false;
         }
         for (StreamDefinition stream : streams) {
-            if (stream.alwaysOn()) {
+            if (stream.alwaysOn() && !missing.isMissing(stream.name())) {
                 ActiveStream a = active.get(stream.name());
                 if (a == null || !a.warm.isDone()) {
                     return false;
@@ -194,6 +203,17 @@ public final class Fanout implements AutoCloseable {
         }
     }
 
+    /** The streams that cannot be served because a topic of theirs is missing, with those topics. */
+    public Map<String, List<String>> missingTopics() {
+        return missing.byStream();
+    }
+
+    /** Whether {@code stream} is consumed now with a warm tail (always-on streams are, once ready). */
+    public boolean warm(String stream) {
+        ActiveStream a = active.get(stream);
+        return a != null && a.warm.isDone() && !a.warm.isCompletedExceptionally();
+    }
+
     /** Open subscriptions on this instance. */
     public int subscribers() {
         return subscribers.size();
@@ -203,6 +223,7 @@ public final class Fanout implements AutoCloseable {
         ActiveStream a = active.get(stream.name());
         if (a == null) {
             a = activate(stream);
+            missing.present(stream.name());
         }
         a.subscribers++;
         return a;
@@ -258,7 +279,7 @@ public final class Fanout implements AutoCloseable {
                 for (StreamDefinition stream : streams) {
                     ActiveStream a = active.get(stream.name());
                     if (a == null && stream.alwaysOn()) {
-                        activate(stream);
+                        activateOrNoteMissing(stream);
                     } else if (a != null && !stream.alwaysOn() && a.subscribers == 0
                             && System.nanoTime() - a.idleSince > settings.idleGrace().toNanos()) {
                         active.remove(stream.name());
@@ -271,11 +292,42 @@ public final class Fanout implements AutoCloseable {
             if (System.nanoTime() - lastMetadataCheck > settings.metadataRefresh().toNanos()) {
                 lastMetadataCheck = System.nanoTime();
                 refreshMetadata();
+                checkIdleTopics();
             }
         } catch (KafkaUnavailableException e) {
-            LOG.warn("Fan-out housekeeping: {}; will retry", e.getMessage());
+            // Every second while Kafka is away: KafkaReachability says so once a minute; this adds the detail.
+            if (housekeepingWarnings.pass("kafka") >= 0) {
+                LOG.warn("Fan-out housekeeping: {}; will retry (logged at most once a minute)", e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.error("Fan-out housekeeping failed; will retry", e);
+        }
+    }
+
+    /**
+     * Activates an always-on stream; a missing topic is noted (readiness details, a rate-limited log line) instead
+     * of failing the housekeeping of the other streams, and retried at the next round.
+     */
+    private void activateOrNoteMissing(StreamDefinition stream) {
+        try {
+            activate(stream);
+            missing.present(stream.name());
+        } catch (MissingTopicException e) {
+            missing.missing(stream.name(), e.topics().isEmpty() ? stream.topics() : e.topics());
+        }
+    }
+
+    /** On-demand streams nobody subscribes to now: whether their topics exist, for readiness details. */
+    private void checkIdleTopics() {
+        for (StreamDefinition stream : streams) {
+            if (!stream.alwaysOn() && !active.containsKey(stream.name())) {
+                try {
+                    offsets.partitionCounts(stream.topics());
+                    missing.present(stream.name());
+                } catch (MissingTopicException e) {
+                    missing.missing(stream.name(), e.topics().isEmpty() ? stream.topics() : e.topics());
+                }
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import io.streamgate.idempotency.IdempotencyConflictException;
 import io.streamgate.idempotency.IdempotencyKeyReusedException;
 import io.streamgate.idempotency.InvalidIdempotencyKeyException;
 import io.streamgate.kafka.KafkaUnavailableException;
+import io.streamgate.kafka.MissingTopicException;
 import io.streamgate.limits.ConnectionLimits;
 import io.streamgate.limits.RateLimitedException;
 import io.streamgate.limits.TooManyConnectionsException;
@@ -39,6 +40,8 @@ final class ErrorMapping {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
     /** Seconds a client should wait before retrying while Kafka is unreachable. */
     static final String RETRY_AFTER_SECONDS = "5";
+    /** Seconds a client should wait before asking again for a stream whose topic does not exist. */
+    static final String MISSING_TOPIC_RETRY_AFTER_SECONDS = "60";
 
     private static final Status UNPROCESSABLE = Status.create(422, "Unprocessable Content");
 
@@ -102,6 +105,14 @@ final class ErrorMapping {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(ConnectionLimits.seconds(e.retryAfter())));
             send(req, res, Problem.of(Status.TOO_MANY_REQUESTS_429, "rate-limited", "Too many new streams",
                     e.getMessage()));
+        });
+        routing.error(MissingTopicException.class, (req, res, e) -> {
+            // 503, not 404: the stream is configured, this deployment lacks its topic; not a retry-soon answer
+            // either (see SubscribeEndpoint), so Retry-After is long.
+            res.header(HeaderNames.RETRY_AFTER, MISSING_TOPIC_RETRY_AFTER_SECONDS);
+            send(req, res, Problem.of(Status.SERVICE_UNAVAILABLE_503, "topic-missing", "Stream not served",
+                    e.getMessage() + ": this stream is served once it is created.")
+                    .with(body -> e.topics().forEach(body.putArray("topics")::add)));
         });
         routing.error(KafkaUnavailableException.class, (req, res, e) -> {
             LOG.warn("Kafka unavailable for {} {}: {}", req.prologue().method().text(), req.path().path(),

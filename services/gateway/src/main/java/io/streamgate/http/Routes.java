@@ -38,7 +38,8 @@ public final class Routes {
         // Before the endpoint itself: the first matching route runs, and passes on with next() when allowed.
         routing.get("/metrics", metricsAccess.isPresent() ? metricsAccess.get()
                 : (req, res) -> notFound(req, res, json));
-        observe.register(routing);
+        // Readiness details name streams and topics: only for those who may read the metrics on this port.
+        observe.register(routing, metricsAccess.isPresent() ? metricsAccess.get()::allows : req -> false);
         schemas.register(routing);
         console.register(routing);
         routing.get("/streams", streams)
@@ -57,7 +58,7 @@ public final class Routes {
     /** The management port: the operator endpoints only, without authentication (the port is not public). */
     public static void registerManagement(HttpRouting.Builder routing, ObserveEndpoints observe, ObjectMapper json) {
         new ErrorMapping(json).register(routing);
-        observe.register(routing);
+        observe.register(routing, req -> true);
         routing.any((req, res) -> Problem.of(Status.NOT_FOUND_404, "not-found", "Not found",
                 "The management port serves /metrics, /health/live and /health/ready only.")
                 .send(res, req.path().path(), json));

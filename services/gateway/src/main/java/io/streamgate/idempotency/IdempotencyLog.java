@@ -40,6 +40,7 @@ final class IdempotencyLog implements AutoCloseable {
     private final ObjectMapper json;
     private final long windowMs;
     private final long pendingTimeoutMs;
+    private final io.streamgate.observe.Throttle warnings = new io.streamgate.observe.Throttle(Duration.ofMinutes(1));
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progressed = lock.newCondition();
     private final Map<String, KeyState> keys = new HashMap<>();
@@ -80,8 +81,10 @@ final class IdempotencyLog implements AutoCloseable {
                 prepared = true;
                 return true;
             } catch (KafkaUnavailableException | KafkaException e) {
-                LOG.warn("Idempotency log not readable yet ({}); idempotent publishes answer 503 until it is. "
-                        + "Retrying in {} ms", e.getMessage(), backoffMs);
+                if (warnings.pass("prepare") >= 0) {
+                    LOG.warn("Idempotency log not readable yet ({}); idempotent publishes answer 503 until it is. "
+                            + "Retrying (logged at most once a minute)", e.getMessage());
+                }
                 Thread.sleep(backoffMs); // back-off between attempts to reach Kafka
                 backoffMs = Math.min(10_000, backoffMs * 2);
             }

@@ -25,6 +25,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * cannot be overridden.
  */
 public final class KafkaClients implements AutoCloseable {
+    /** Practically for ever, without the overflow a Long.MAX_VALUE deadline risks. */
+    private static final java.time.Duration RESOLVE_FOR = java.time.Duration.ofDays(3650);
+
     private final KafkaSettings settings;
     private final String instanceId;
     private final AtomicLong consumerIds = new AtomicLong();
@@ -37,7 +40,7 @@ public final class KafkaClients implements AutoCloseable {
         this.instanceId = instanceId;
         this.admin = Admin.create(adminConfig());
         this.producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
-        this.reachability = KafkaReachability.start(admin);
+        this.reachability = KafkaReachability.start(admin, settings.bootstrap().orElseThrow());
     }
 
     /** How many consumers this instance has created: the live path must not create one per subscriber. */
@@ -120,6 +123,11 @@ public final class KafkaClients implements AutoCloseable {
         int timeout = (int) settings.requestTimeout().toMillis();
         config.putIfAbsent(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, timeout);
         config.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+        // Resolve the bootstrap names in the background, for as long as it takes, instead of failing the client's
+        // construction (and so the start) when a name does not resolve yet, e.g. a Kubernetes Service created after
+        // the gateway: the instance starts live and not ready, KafkaReachability says why, and it becomes ready when
+        // the name resolves. (Kafka marks this setting as evolving; it is overridable through the properties.)
+        config.putIfAbsent(CommonClientConfigs.BOOTSTRAP_RESOLVE_TIMEOUT_MS_CONFIG, RESOLVE_FOR.toMillis());
         return config;
     }
 

@@ -1,10 +1,10 @@
 package io.streamgate.kafka;
 
 /**
- * Kafka did not answer in time, or a topic a stream needs does not exist. Retrying later may help; clients get
- * {@code 503} with {@code Retry-After}.
+ * Kafka did not answer in time, or (as {@link MissingTopicException}) a topic a stream needs does not exist.
+ * Retrying later may help; clients get {@code 503} with {@code Retry-After}.
  */
-public final class KafkaUnavailableException extends RuntimeException {
+public sealed class KafkaUnavailableException extends RuntimeException permits MissingTopicException {
     public KafkaUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsResult;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -25,8 +26,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * Partition counts and log boundaries, asked of the cluster (never cached, so added partitions show up at the
  * next request). Offsets are those a {@code read_committed} reader sees. Thread-safe.
  *
- * <p>Every method throws {@link KafkaUnavailableException} when Kafka does not answer within the request timeout
- * or a topic does not exist.
+ * <p>Every method throws {@link KafkaUnavailableException} when Kafka does not answer within the request timeout,
+ * and its {@link MissingTopicException} when a topic does not exist ({@link #partitionCounts} names which).
  */
 public final class LogOffsets {
     private final Admin admin;
@@ -44,8 +45,13 @@ public final class LogOffsets {
 
     /** Partition count per topic, in the order given. */
     public Map<String, Integer> partitionCounts(List<String> topics) {
-        Map<String, TopicDescription> descriptions = await(admin.describeTopics(topics).allTopicNames(),
-                "describe topics " + topics);
+        DescribeTopicsResult described = admin.describeTopics(topics);
+        Map<String, TopicDescription> descriptions;
+        try {
+            descriptions = await(described.allTopicNames(), "describe topics " + topics);
+        } catch (MissingTopicException e) {
+            throw new MissingTopicException(missing(described, topics), e.getCause());
+        }
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String topic : topics) {
             TopicDescription description = descriptions.get(topic);
@@ -57,6 +63,27 @@ public final class LogOffsets {
             }
         }
         return counts;
+    }
+
+    /** Which of the described topics Kafka said do not exist (all of them if it did not say in time). */
+    private List<String> missing(DescribeTopicsResult described, List<String> topics) {
+        List<String> missing = new ArrayList<>();
+        described.topicNameValues().forEach((topic, future) -> {
+            try {
+                future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    missing.add(topic);
+                }
+            } catch (TimeoutException e) {
+                missing.add(topic);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                missing.add(topic);
+            }
+        });
+        missing.sort(java.util.Comparator.comparingInt(topics::indexOf));
+        return missing.isEmpty() ? topics : missing;
     }
 
     /**
@@ -145,7 +172,7 @@ public final class LogOffsets {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new KafkaUnavailableException("A topic of this stream does not exist in Kafka", e.getCause());
+                throw new MissingTopicException(List.of(), e.getCause());
             }
             throw new KafkaUnavailableException("Kafka failed to " + what + ": " + e.getCause().getMessage(),
                     e.getCause());

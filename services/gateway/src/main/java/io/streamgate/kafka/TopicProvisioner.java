@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import io.streamgate.observe.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +50,20 @@ public final class TopicProvisioner {
             awaitDescribable(admin, topic, timeout);
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaUnavailableException("Could not create topic " + topic + " (create it, or allow "
-                    + "Streamgate to): " + e.getMessage(), e);
+                    + "Streamgate to): " + reason(e, timeout), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("Interrupted while creating topic " + topic, e);
         }
+    }
+
+    /** Why a call failed, in words: a timeout has no message of its own, an execution failure wraps the real one. */
+    static String reason(Exception e, Duration timeout) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return "Kafka did not answer within " + timeout.toMillis() + " ms";
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     /** A new topic reaches every broker's metadata a little after the controller created it. */
@@ -79,12 +89,16 @@ public final class TopicProvisioner {
      */
     public static boolean createMissingWhenReachable(Admin admin, List<StreamDefinition> streams, Duration timeout) {
         long backoffMs = 500;
+        Throttle warnings = new Throttle(Duration.ofMinutes(1));
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 createMissing(admin, streams, timeout);
                 return true;
             } catch (KafkaUnavailableException e) {
-                LOG.warn("{}; not ready until this succeeds. Retrying in {} ms", e.getMessage(), backoffMs);
+                if (warnings.pass("create") >= 0) {
+                    LOG.warn("{}; not ready until this succeeds. Retrying (logged at most once a minute)",
+                            e.getMessage());
+                }
                 try {
                     Thread.sleep(backoffMs); // back-off between attempts to reach Kafka
                 } catch (InterruptedException closing) {
@@ -117,9 +131,13 @@ public final class TopicProvisioner {
                     throw e; // a concurrent instance creating the same topic is fine
                 }
             }
+            // Until every broker knows them, describing them would report them missing.
+            for (NewTopic topic : missing) {
+                awaitDescribable(admin, topic.name(), timeout);
+            }
             LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaUnavailableException("Could not create the configured topics: " + e.getMessage(), e);
+            throw new KafkaUnavailableException("Could not create the configured topics: " + reason(e, timeout), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("Interrupted while creating topics", e);

@@ -18,6 +18,7 @@ import io.streamgate.config.StreamDefinition;
 import io.streamgate.fanout.Fanout;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
+import io.streamgate.kafka.MissingTopicException;
 import io.streamgate.limits.ConnectionLimits;
 import io.streamgate.limits.WriteWatchdog;
 import io.streamgate.sse.ClientGoneException;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two answers are shaped for {@code EventSource}, which gives up for good on any status but 200 and 204: a
  * disabled stream gets {@code 204} (stop reconnecting), and Kafka being unreachable gets a 200 stream that only says
- * {@code retry:} and ends (reconnect later), since a 503 would end the page's stream for good.
+ * {@code retry:} and ends (reconnect later), since a 503 would end the page's stream for good. A stream whose topic
+ * does not exist gets that 503 on purpose: it will not be served until someone creates the topic, and thousands of
+ * pages retrying every few seconds would only load the instance and Kafka meanwhile.
  */
 public final class SubscribeEndpoint implements Handler {
     public static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
@@ -110,6 +113,8 @@ public final class SubscribeEndpoint implements Handler {
             StartResolver.StartPoint start = fanout.startFromTail(stream, request.start())
                     .orElseGet(() -> resolver.resolve(stream, request.start()));
             serve(stream, request, start, open(res));
+        } catch (MissingTopicException e) {
+            throw e; // nothing was answered yet: a problem naming the topic (ErrorMapping)
         } catch (KafkaUnavailableException e) { // resolving the start (serve() handles its own)
             SseConnection connection = open(res);
             retryLater(stream, connection, e);

@@ -23,16 +23,70 @@ class SettingsTest {
         assertEquals(8080, settings.server().port());
         assertEquals(Duration.ofSeconds(15), settings.sse().heartbeat());
         assertEquals(Optional.empty(), settings.kafka().bootstrap());
+        assertEquals(List.of(), settings.streams(), "no stream is built in");
+        assertTrue(settings.kafka().clientProperties().isEmpty());
+    }
+
+    @Test
+    void aDeploymentConfigServesExactlyTheStreamsItDeclares() {
+        Settings settings = Settings.fromYaml("""
+                streamgate:
+                  streams:
+                    orders:
+                      topics: [orders]
+                """, NO_ENV);
+
+        assertEquals(List.of("orders"), settings.streams().stream().map(StreamDefinition::name).toList());
+    }
+
+    @Test
+    void demoModeLayersTheDemoStreamsUnderTheOverlay() {
+        Settings settings = Settings.fromYaml("streamgate: {streams: {metrics: {partitions: 2}}}",
+                Map.of("STREAMGATE_DEMO", "true"));
+
         assertEquals(List.of("metrics", "notifications", "deploys", "assistant"),
                 settings.streams().stream().map(StreamDefinition::name).toList());
         assertEquals(List.of("demo.metrics"), settings.stream("metrics").orElseThrow().topics());
-        assertTrue(settings.kafka().clientProperties().isEmpty());
+        assertEquals(2, settings.stream("metrics").orElseThrow().partitions(), "the overlay wins over the demo");
+    }
+
+    @Test
+    void refusesAMisspelledVariableSuggestingTheKnownName() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Settings.fromYaml("", Map.of("STREAMGATE_SSE_HEARBEAT", "5s")));
+
+        assertTrue(e.getMessage().contains("STREAMGATE_SSE_HEARBEAT: unknown environment variable"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean STREAMGATE_SSE_HEARTBEAT?"), e.getMessage());
+    }
+
+    @Test
+    void refusesAnUnknownVariableFarFromAnyKnownName() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Settings.fromYaml("", Map.of("STREAMGATE_SOMETHING_ELSE_ENTIRELY", "1")));
+
+        assertTrue(e.getMessage().contains("STREAMGATE_SOMETHING_ELSE_ENTIRELY: unknown environment variable"),
+                e.getMessage());
+        assertTrue(!e.getMessage().contains("did you mean"), e.getMessage());
+    }
+
+    @Test
+    void acceptsTheLauncherVariablesAndOtherPrefixes() {
+        Settings settings = Settings.fromYaml("", Map.of(
+                "STREAMGATE_CONFIG", "/dev/null",
+                "STREAMGATE_JAVA_OPTS", "-Xmx1g",
+                "STREAMGATE_VERSION", "1.0",
+                "STREAMGATE_KAFKA_PROPERTY_SASL_MECHANISM", "PLAIN",
+                "STREAMGATEWAY_SOMETHING", "not ours",
+                "PATH", "/usr/bin"));
+
+        assertEquals(Map.of("sasl.mechanism", "PLAIN"), settings.kafka().clientProperties());
     }
 
     @Test
     void overlayAddsAStreamAndOverridesAnother() {
         Settings settings = Settings.fromYaml("""
                 streamgate:
+                  demo: true
                   streams:
                     orders:
                       topics: [orders.created, orders.shipped]

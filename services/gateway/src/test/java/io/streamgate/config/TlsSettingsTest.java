@@ -44,7 +44,8 @@ class TlsSettingsTest {
     void refusesMissingFilesNamingTheKey() {
         assertThatThrownBy(() -> Settings.fromYaml(tls("certificate: /no/such.pem",
                 "privateKey: " + server.privateKeyPem()), Map.of()))
-                .hasMessageContaining("streamgate.server.tls.certificate: '/no/such.pem' must name a readable file");
+                .hasMessageContaining("streamgate.server.tls.certificate: '/no/such.pem' must name a readable file "
+                        + "(it does not exist)");
         assertThatThrownBy(() -> Settings.fromYaml(tls("keystore: /no/such.p12"), Map.of()))
                 .hasMessageContaining("streamgate.server.tls.keystore: '/no/such.p12' must name a readable file");
     }

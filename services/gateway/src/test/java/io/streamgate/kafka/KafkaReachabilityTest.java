@@ -23,7 +23,7 @@ class KafkaReachabilityTest {
         try (broker;
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                      AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500));
-             KafkaReachability reachability = KafkaReachability.start(admin)) {
+             KafkaReachability reachability = KafkaReachability.start(admin, broker.bootstrapServers())) {
             // Several checks fail while nothing listens; none may report Kafka as there.
             await().during(KafkaReachability.INTERVAL.multipliedBy(3)).atMost(Duration.ofSeconds(10))
                     .until(() -> !reachability.reachable());

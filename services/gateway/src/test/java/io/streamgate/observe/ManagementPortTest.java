@@ -50,6 +50,11 @@ class ManagementPortTest {
             assertThat(get(operator.resolve("/health/live"), Map.of()).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(get(operator.resolve("/health/ready"), Map.of()).statusCode()).isEqualTo(200));
+            assertThat(get(operator.resolve("/health/ready"), Map.of()).body())
+                    .as("operators see the streams behind readiness").contains("\"managed\":\"UP\"");
+            HttpResponse<String> publicReady = get(gateway.uri("/health/ready"), Map.of());
+            assertThat(publicReady.body()).as("the public port does not name streams or topics")
+                    .contains("\"kafka\":\"UP\"").doesNotContain("managed").doesNotContain("missingTopics");
             assertThat(get(operator.resolve("/streams"), Map.of()).statusCode())
                     .as("the management port serves the operator endpoints only").isEqualTo(404);
         }
@@ -72,6 +77,12 @@ class ManagementPortTest {
             assertThat(allowed.body()).contains("streamgate_");
             assertThat(get(gateway.uri("/health/live"), Map.of()).statusCode())
                     .as("probes need no token").isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(get(gateway.uri("/health/ready"), Map.of()).statusCode()).isEqualTo(200));
+            assertThat(get(gateway.uri("/health/ready"), Map.of()).body())
+                    .as("readiness without a token does not name streams or topics").doesNotContain("guarded");
+            assertThat(get(gateway.uri("/health/ready"), bearer(token("prometheus", "streamgate:metrics"))).body())
+                    .as("an operator's token sees the details").contains("\"guarded\":\"UP\"");
         }
     }
 

@@ -116,7 +116,8 @@ class BrokerOutageTest {
             DeliveryChecker.Report report = subscriber.checker.verify(log).assertHolds();
             assertThat(report.delivered()).isGreaterThanOrEqualTo(1);
             subscriber.client.close();
-            assertThat(gateway.output()).contains("Retrying in");
+            assertThat(gateway.output()).contains("Cannot reach Kafka at " + broker.bootstrapServers())
+                    .contains("Kafka at " + broker.bootstrapServers() + " answers again");
         }
     }
 

@@ -40,7 +40,12 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess start(Path dir, String name, String bootstrapServers, String streamsYaml,
                                        String moreYaml, List<String> jvmOptions) {
-        int port = freePort();
+        return start(dir, name, freePort(), bootstrapServers, streamsYaml, moreYaml, jvmOptions);
+    }
+
+    /** On a port of the test's choosing (e.g. one it holds, to see the start fail). */
+    public static GatewayProcess start(Path dir, String name, int port, String bootstrapServers, String streamsYaml,
+                                       String moreYaml, List<String> jvmOptions) {
         String yaml = TestGateway.config(bootstrapServers, streamsYaml,
                 "  server:\n    port: " + port + "\n" + moreYaml);
         try {
@@ -105,6 +110,11 @@ public final class GatewayProcess implements AutoCloseable {
             pause();
         }
         return this;
+    }
+
+    /** Waits up to {@code timeout} for the process to exit by itself; its exit code, or -1 if it still runs. */
+    public int awaitExit(Duration timeout) {
+        return waitFor(timeout) ? process.exitValue() : -1;
     }
 
     /** The instance's output so far. */
