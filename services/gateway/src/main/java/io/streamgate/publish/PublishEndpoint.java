@@ -17,6 +17,8 @@ import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.catalog.StreamDisabledException;
 import io.streamgate.config.PublishSettings;
 import io.streamgate.config.StreamDefinition;
+import io.streamgate.http.QueryParameters;
+import io.streamgate.http.RequestBody;
 import io.streamgate.idempotency.Idempotency;
 import io.streamgate.idempotency.StoredResponse;
 import io.streamgate.kafka.LogOffsets;
@@ -78,6 +80,8 @@ public final class PublishEndpoint implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
         long started = System.nanoTime();
+        QueryParameters.requireKnown(req, java.util.Set.of(), "publishing takes no parameters; the events go in "
+                + "the body.");
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
         access.checkPublish(stream, Principal.of(req));
         if (!stream.enabled()) {
@@ -92,7 +96,7 @@ public final class PublishEndpoint implements Handler {
         }
         Optional<String> explicitKey = req.headers().first(IDEMPOTENCY_KEY).map(Idempotency::parseKey);
         long limit = batch ? settings.maxBatchBytes() : settings.maxEventBytes() + 64L * 1024;
-        byte[] body = read(req.content().inputStream(), limit);
+        byte[] body = read(RequestBody.of(req), limit);
         EventValidator rules = validator.with(stream.unknownTypes());
         List<OutgoingEvent> events = batch ? parser.batch(body, rules) : List.of(parser.single(body, rules));
         if (events.size() > settings.maxBatchEvents()) {

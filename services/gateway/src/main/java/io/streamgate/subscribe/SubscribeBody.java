@@ -19,7 +19,7 @@ final class SubscribeBody {
     static final int MAX_BYTES = 64 * 1024;
     /** Fields that may hold a list of strings instead of one. */
     private static final Set<String> LISTS = Set.of("key", "types", "until");
-    private static final Set<String> FIELDS = Set.of("key", "types", "from", "since", "lastEventId", "until");
+    private static final Set<String> FIELDS = SubscribeRequest.PARAMETERS;
 
     private SubscribeBody() {
     }

@@ -43,7 +43,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class HostileInputTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** What would betray internals: Java exception names, stack frames, framework and library names. */
-    private static final Pattern INTERNALS = Pattern.compile(
+    static final Pattern INTERNALS = Pattern.compile(
             "Exception|\\tat |\\bat [a-z]+\\.[a-z]+\\.|java\\.|javax\\.|io\\.helidon|org\\.apache|com\\.nimbusds"
                     + "|com\\.fasterxml|NullPointer|\\.java:\\d+");
     private static final String SECRET = "a-development-secret-of-at-least-32-bytes!";
