@@ -157,6 +157,9 @@ final class ErrorMapping {
                     ArrayNode errors = body.putArray("errors");
                     e.violations().forEach(v -> errors.addObject().put("pointer", v.pointer())
                             .put("detail", v.message()));
+                    if (e.omitted() > 0) {
+                        body.put("errorsOmitted", e.omitted());
+                    }
                 });
     }
 }

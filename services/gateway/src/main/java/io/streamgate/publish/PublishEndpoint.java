@@ -24,14 +24,10 @@ import io.streamgate.idempotency.StoredResponse;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.producer.DomainEvent;
 import io.streamgate.producer.EventValidator;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +50,7 @@ public final class PublishEndpoint implements Handler {
     private final StreamCatalog catalog;
     private final AccessControl access;
     private final PublishMetrics metrics;
-    private final EventParser parser;
+    private final EventReader reader;
     private final EventPublisher publisher;
     private final Producer<byte[], byte[]> producer;
     private final Idempotency idempotency;
@@ -68,7 +64,7 @@ public final class PublishEndpoint implements Handler {
         this.catalog = catalog;
         this.metrics = new PublishMetrics(registry);
         this.access = access;
-        this.parser = new EventParser(json, settings.defaultSource(), settings.maxEventBytes());
+        this.reader = new EventReader(json, settings);
         this.publisher = new EventPublisher(offsets, timeout, json);
         this.validator = validator;
         this.producer = producer;
@@ -95,18 +91,12 @@ public final class PublishEndpoint implements Handler {
             throw new UnsupportedMediaTypeException(contentType);
         }
         Optional<String> explicitKey = req.headers().first(IDEMPOTENCY_KEY).map(Idempotency::parseKey);
-        long limit = batch ? settings.maxBatchBytes() : settings.maxEventBytes() + 64L * 1024;
-        byte[] body = read(RequestBody.of(req), limit);
-        EventValidator rules = validator.with(stream.unknownTypes());
-        List<OutgoingEvent> events = batch ? parser.batch(body, rules) : List.of(parser.single(body, rules));
-        if (events.size() > settings.maxBatchEvents()) {
-            throw new PayloadTooLargeException("The batch has " + events.size() + " events; the limit is "
-                    + settings.maxBatchEvents() + ".");
-        }
+        EventReader.Body body = reader.read(RequestBody.of(req), batch, validator.with(stream.unknownTypes()));
+        List<OutgoingEvent> events = body.events();
         Optional<String> key = explicitKey.or(() -> impliedKey(events));
         StoredResponse response;
         if (key.isPresent()) {
-            response = idempotency.execute(stream.name(), key.get(), fingerprint(batch, body),
+            response = idempotency.execute(stream.name(), key.get(), body.fingerprint(),
                     txn -> respond(batch, publisher.publish(txn, stream, events)));
         } else {
             response = new StoredResponse(201, respond(batch, publisher.publish(producer, stream, events)), false);
@@ -135,12 +125,6 @@ public final class PublishEndpoint implements Handler {
         return Optional.of("ce-batch:" + HexFormat.of().formatHex(digest.digest()));
     }
 
-    private static String fingerprint(boolean batch, byte[] body) {
-        MessageDigest digest = sha256();
-        digest.update((batch ? "ndjson\n" : "json\n").getBytes(StandardCharsets.UTF_8));
-        return Base64.getEncoder().encodeToString(digest.digest(body));
-    }
-
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -165,19 +149,5 @@ public final class PublishEndpoint implements Handler {
     private static ObjectNode fill(ObjectNode node, Published p) {
         return node.put("id", p.id()).put("topic", p.topic()).put("partition", p.partition())
                 .put("offset", p.offset());
-    }
-
-    /** Reads at most {@code limit} bytes; a longer body is refused without reading the rest into memory. */
-    private static byte[] read(InputStream in, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        int n;
-        while ((n = in.read(chunk)) != -1) {
-            if (out.size() + n > limit) {
-                throw new PayloadTooLargeException("The request body is larger than " + limit + " bytes.");
-            }
-            out.write(chunk, 0, n);
-        }
-        return out.toByteArray();
     }
 }
