@@ -20,6 +20,7 @@ import io.streamgate.config.StreamDefinition;
 import io.streamgate.http.QueryParameters;
 import io.streamgate.http.RequestBody;
 import io.streamgate.idempotency.Idempotency;
+import io.streamgate.idempotency.IdempotencyKey;
 import io.streamgate.idempotency.StoredResponse;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.producer.DomainEvent;
@@ -39,8 +40,8 @@ import org.apache.kafka.clients.producer.Producer;
  * partition and offset of each written event. Nothing is written unless every event of the request is valid.
  *
  * <p>With an {@code Idempotency-Key} header — or, without one, when every event names its CloudEvents {@code id} —
- * the request is executed once per key within the idempotency window, across instances; a retry gets the first
- * response with {@code Idempotent-Replayed: true}.
+ * the request is executed once per key, stream and caller within the idempotency window, across instances; a retry
+ * gets the first response with {@code Idempotent-Replayed: true}.
  */
 public final class PublishEndpoint implements Handler {
     private static final String NDJSON = "application/x-ndjson";
@@ -79,7 +80,8 @@ public final class PublishEndpoint implements Handler {
         QueryParameters.requireKnown(req, java.util.Set.of(), "publishing takes no parameters; the events go in "
                 + "the body.");
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
-        access.checkPublish(stream, Principal.of(req));
+        Principal caller = Principal.of(req);
+        access.checkPublish(stream, caller);
         if (!stream.enabled()) {
             throw new StreamDisabledException(stream.name());
         }
@@ -90,13 +92,14 @@ public final class PublishEndpoint implements Handler {
                 && !contentType.startsWith("application/cloudevents+json")) {
             throw new UnsupportedMediaTypeException(contentType);
         }
-        Optional<String> explicitKey = req.headers().first(IDEMPOTENCY_KEY).map(Idempotency::parseKey);
+        Optional<IdempotencyKey> explicitKey = req.headers().first(IDEMPOTENCY_KEY).map(Idempotency::parseKey)
+                .map(IdempotencyKey::header);
         EventReader.Body body = reader.read(RequestBody.of(req), batch, validator.with(stream.unknownTypes()));
         List<OutgoingEvent> events = body.events();
-        Optional<String> key = explicitKey.or(() -> impliedKey(events));
+        Optional<IdempotencyKey> key = explicitKey.or(() -> impliedKey(events));
         StoredResponse response;
         if (key.isPresent()) {
-            response = idempotency.execute(stream.name(), key.get(), body.fingerprint(),
+            response = idempotency.execute(stream.name(), caller, key.get(), body.fingerprint(),
                     txn -> respond(batch, publisher.publish(txn, stream, events)));
         } else {
             response = new StoredResponse(201, respond(batch, publisher.publish(producer, stream, events)), false);
@@ -110,19 +113,24 @@ public final class PublishEndpoint implements Handler {
         res.send(response.body());
     }
 
-    /** {@code ce:<source> <id>} for one event, a digest of all of them for a batch; none if any id was generated. */
-    private static Optional<String> impliedKey(List<OutgoingEvent> events) {
+    /**
+     * The CloudEvents identity of one event (source and id), a digest of every event's for a batch; none if any id
+     * was generated. Each (source, id) pair is digested as a JSON array, so no two different batches digest alike.
+     */
+    private Optional<IdempotencyKey> impliedKey(List<OutgoingEvent> events) {
         if (!events.stream().allMatch(OutgoingEvent::identified)) {
             return Optional.empty();
         }
         if (events.size() == 1) {
             DomainEvent event = events.getFirst().event();
-            return Optional.of("ce:" + event.source() + " " + event.id());
+            return Optional.of(IdempotencyKey.event(event.source(), event.id()));
         }
         MessageDigest digest = sha256();
-        events.forEach(e -> digest.update((e.event().source() + " " + e.event().id() + "\n")
-                .getBytes(StandardCharsets.UTF_8)));
-        return Optional.of("ce-batch:" + HexFormat.of().formatHex(digest.digest()));
+        for (OutgoingEvent e : events) {
+            ArrayNode pair = json.createArrayNode().add(e.event().source()).add(e.event().id());
+            digest.update((pair + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return Optional.of(IdempotencyKey.events(HexFormat.of().formatHex(digest.digest())));
     }
 
     private static MessageDigest sha256() {
