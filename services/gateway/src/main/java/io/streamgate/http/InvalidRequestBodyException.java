@@ -2,7 +2,7 @@ package io.streamgate.http;
 
 import io.helidon.http.Status;
 
-/** The request body cannot be read as HTTP: its framing is broken (400) or it is larger than the server's bound (413). */
+/** The request body cannot be read as HTTP: its framing is broken (400), or it is over the server's bound (413). */
 public final class InvalidRequestBodyException extends RuntimeException {
     private final Status status;
 

@@ -142,7 +142,8 @@ public final class Idempotency implements AutoCloseable {
      * @throws IdempotencyConflictException when the first request with this key is still running
      * @throws KafkaUnavailableException when the claim or the replay cannot be completed in time
      */
-    public StoredResponse execute(String stream, Principal caller, IdempotencyKey key, String fingerprint, Write write) {
+    public StoredResponse execute(String stream, Principal caller, IdempotencyKey key, String fingerprint,
+                                  Write write) {
         String logKey = logKey(stream, caller, key);
         try {
             for (int attempt = 0; attempt < 3; attempt++) {

@@ -92,7 +92,8 @@ final class EventReader {
                         Math.max(0, InvalidEventException.MAX_REPORTED - violations.size()))));
             }
         }
-        body.transferTo(java.io.OutputStream.nullOutputStream()); // whatever the parser left (nothing but a final newline)
+        // Whatever the parser left unread (at most whitespace) still belongs to the fingerprint.
+        body.transferTo(java.io.OutputStream.nullOutputStream());
         if (events.isEmpty()) {
             throw InvalidEventException.malformed(batch ? "The batch holds no events: send one JSON object per line."
                     : "The body is empty: send one JSON event.");

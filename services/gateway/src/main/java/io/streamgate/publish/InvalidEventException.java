@@ -38,8 +38,8 @@ public final class InvalidEventException extends RuntimeException {
         String message = total == 1 ? violations.getFirst().message()
                 : total <= MAX_REPORTED ? total + " rules are broken; see 'errors'."
                 : total + " rules are broken; 'errors' lists the first " + MAX_REPORTED + ".";
-        return new InvalidEventException(message, false, violations.subList(0, Math.min(violations.size(), MAX_REPORTED)),
-                Math.max(0, total - MAX_REPORTED));
+        List<Violation> listed = violations.subList(0, Math.min(violations.size(), MAX_REPORTED));
+        return new InvalidEventException(message, false, listed, Math.max(0, total - listed.size()));
     }
 
     public boolean malformed() {

@@ -92,8 +92,9 @@ class HostilePublishBodiesTest {
 
     @Test
     void twoConcatenatedEventsInASingleEventBodyAreRefusedAndNeitherIsWritten() throws Exception {
-        JsonNode problem = refused(publish("application/json", "{\"type\":\"a\",\"data\":1}{\"type\":\"b\",\"data\":2}"),
-                400);
+        String twoEvents = "{\"type\":\"a\",\"data\":1}{\"type\":\"b\",\"data\":2}";
+
+        JsonNode problem = refused(publish("application/json", twoEvents), 400);
 
         assertThat(problem.path("detail").asText()).contains("application/x-ndjson");
     }

@@ -152,7 +152,8 @@ class RawRequestsTest {
     }
 
     private static String get(String target) {
-        return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n";
+        return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                + "Connection: close\r\n\r\n";
     }
 
     private static String post(String path, String accept) {
