@@ -117,6 +117,15 @@ class HostilePublishBodiesTest {
     }
 
     @Test
+    void aSingleEventBodyPastItsByteLimitIsRefusedWhileReading() throws Exception {
+        // One string of 2 MiB: the parser's own string limit must not answer first, the body's byte limit does.
+        JsonNode problem = refused(publish("application/json", "{\"type\":\"t\",\"data\":\""
+                + "x".repeat(2 * 1024 * 1024) + "\"}"), 413);
+
+        assertThat(problem.path("detail").asText()).contains("larger than " + (1024 * 1024 + 64 * 1024) + " bytes");
+    }
+
+    @Test
     void aBatchBreakingThousandsOfRulesListsTwentyAndCountsTheRest() throws Exception {
         HttpResponse<String> response = publish("application/x-ndjson", "{}\n".repeat(1000));
 
