@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.auth.AccessControl;
 import io.streamgate.auth.Principal;
 import io.streamgate.config.StreamDefinition;
+import io.streamgate.http.QueryParameters;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class StreamsEndpoint implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
+        QueryParameters.requireKnown(req, java.util.Set.of(), "GET /streams takes no parameters.");
         ArrayNode list = json.createArrayNode();
         Principal principal = Principal.of(req);
         for (StreamDefinition stream : catalog.all()) {

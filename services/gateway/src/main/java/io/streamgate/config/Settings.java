@@ -99,6 +99,8 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.integer("streamgate.publish.maxEventBytes", 64, 64 * 1024 * 1024),
                 r.integer("streamgate.publish.maxBatchBytes", 64, 256 * 1024 * 1024),
                 r.integer("streamgate.publish.maxBatchEvents", 1, 100_000),
+                r.integer("streamgate.publish.maxNestingDepth", 1, 1_000),
+                r.integer("streamgate.publish.maxNumberLength", 1, 1_000),
                 r.string("streamgate.publish.source"),
                 idempotency(r, kafka.requestTimeout()));
         FanoutSettings fanout = new FanoutSettings(

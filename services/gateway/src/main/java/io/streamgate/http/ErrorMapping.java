@@ -56,6 +56,13 @@ final class ErrorMapping {
         routing.error(InvalidSubscriptionException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.BAD_REQUEST_400, "invalid-parameter", "Invalid subscription parameter",
                         e.getMessage()).with(body -> body.put("parameter", e.parameter()))));
+        routing.error(UnknownParameterException.class, (req, res, e) -> send(req, res,
+                Problem.of(Status.BAD_REQUEST_400, "unknown-parameter", "Unknown query parameter", e.getMessage())
+                        .with(body -> body.put("parameter", e.parameter()))));
+        routing.error(InvalidRequestBodyException.class, (req, res, e) -> send(req, res,
+                e.status().code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()
+                        ? Problem.of(e.status(), "too-large", "Request too large", e.getMessage())
+                        : Problem.of(e.status(), "bad-request", "Bad request", e.getMessage())));
         routing.error(SubscriptionFinishedException.class, (req, res, e) -> {
             // Not a problem: the finite subscription is complete, and 204 is what stops EventSource reconnecting.
             if (!res.isSent()) {
@@ -161,6 +168,9 @@ final class ErrorMapping {
                     ArrayNode errors = body.putArray("errors");
                     e.violations().forEach(v -> errors.addObject().put("pointer", v.pointer())
                             .put("detail", v.message()));
+                    if (e.omitted() > 0) {
+                        body.put("errorsOmitted", e.omitted());
+                    }
                 });
     }
 }

@@ -12,7 +12,8 @@ import io.streamgate.config.ServerSettings;
  * Problem details for the requests Helidon refuses itself, before any route runs (a request line or headers too
  * long, a body over the server's bound, a malformed request). Helidon would answer them with an empty or plain-text
  * body; these are the same problem+json as every other error. The detail is fixed per status, never the
- * transport's own message, so nothing of the server's internals reaches the client.
+ * transport's own message, so nothing of the server's internals reaches the client. A request line Helidon cannot
+ * read at all (it reports that as an internal error with no request) is the client's error: 400.
  */
 public final class TransportProblems implements DirectHandler {
     private final ServerSettings server;
@@ -35,6 +36,11 @@ public final class TransportProblems implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
+        if (eventType == EventType.INTERNAL_ERROR && request == TransportRequest.empty()) {
+            // Helidon failed before it had a request line: reading the request line itself failed, such as a
+            // method with a control character. That is the client's error; a 500 would also log a stack trace.
+            status = Status.BAD_REQUEST_400;
+        }
         headers.set(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
         headers.set(HeaderNames.CACHE_CONTROL, "no-store");
         return TransportResponse.builder()

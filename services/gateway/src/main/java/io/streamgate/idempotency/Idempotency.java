@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamgate.auth.Principal;
 import io.streamgate.config.IdempotencySettings;
 import io.streamgate.kafka.KafkaClients;
 import io.streamgate.kafka.KafkaUnavailableException;
@@ -11,6 +12,8 @@ import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes a publish at most once per (stream, key) across all instances within the window, and answers retries
- * with the first response.
+ * Executes a publish at most once per (stream, caller, key) across all instances within the window, and answers
+ * retries with the first response. A key is the caller's own: the same key from another principal (issuer and
+ * subject of its token) or for another stream is another key, so no publisher can replay or block another's.
+ * A token without a subject is a scope of its own (by its digest, as for connection limits); anonymous callers —
+ * every caller when authentication is off — share one scope per stream.
+ *
+ * <p>The record key in the topic is a JSON array, {@code ["v2", stream, issuer, subject, kind, part...]}, so no two
+ * different scopes or keys can encode alike. Records in the format before it ({@code stream + "\n" + key}) never
+ * match a current key: they are ignored and expire with the topic's retention.
  *
  * <p>Protocol, on the idempotency topic (partitioned by key, log-append timestamps): a request appends a
  * <i>claim</i> and waits until this instance's replay of the log has passed it; the first live claim in log order
@@ -42,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class Idempotency implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Idempotency.class);
     private static final int MAX_KEY_LENGTH = 255;
+    /** First element of every record key; records without it are from before keys were scoped, and never match. */
+    private static final String LOG_KEY_VERSION = "v2";
 
     /** Writes the events through the given transactional producer (transaction open) and returns the 201 body. */
     @FunctionalInterface
@@ -93,6 +105,17 @@ public final class Idempotency implements AutoCloseable {
         return new Idempotency(settings, kafka, log, requestTimeout, json, registry);
     }
 
+    private String logKey(String stream, Principal caller, IdempotencyKey key) {
+        List<String> parts = new ArrayList<>(List.of(LOG_KEY_VERSION, stream,
+                String.join(" ", caller.claimValues("iss")), caller.anonymous() ? "" : caller.identity(), key.kind()));
+        parts.addAll(key.parts());
+        try {
+            return json.writeValueAsString(parts);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings is always JSON", e);
+        }
+    }
+
     /**
      * The key from an {@code Idempotency-Key} header value: a structured-field string ({@code "abc"}) or a bare
      * token, 1 to 255 printable ASCII characters.
@@ -112,15 +135,17 @@ public final class Idempotency implements AutoCloseable {
     }
 
     /**
-     * Runs {@code write} unless a request with this key ran before within the window; then returns its response.
+     * Runs {@code write} unless a request with this key ran before within the window for the same stream and
+     * caller; then returns its response.
      *
      * @param fingerprint identifies the request's content; the same key with another fingerprint is refused
      * @throws IdempotencyKeyReusedException when the key was used for a different request
      * @throws IdempotencyConflictException when the first request with this key is still running
      * @throws KafkaUnavailableException when the claim or the replay cannot be completed in time
      */
-    public StoredResponse execute(String stream, String key, String fingerprint, Write write) {
-        String logKey = stream + "\n" + key;
+    public StoredResponse execute(String stream, Principal caller, IdempotencyKey key, String fingerprint,
+                                  Write write) {
+        String logKey = logKey(stream, caller, key);
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
                 String claim = UUID.randomUUID().toString();
@@ -143,7 +168,7 @@ public final class Idempotency implements AutoCloseable {
                 if (!fingerprint.equals(state.fingerprint())) {
                     refused.increment();
                     throw new IdempotencyKeyReusedException("This Idempotency-Key was used for a different request "
-                            + "(another body or stream). Use a new key for a new request.");
+                            + "(another body). Use a new key for a new request.");
                 }
                 IdempotencyLog.Snapshot settled = log.awaitSettled(logKey, state.owner(),
                         System.nanoTime() + requestTimeout.multipliedBy(2).toNanos());

@@ -7,9 +7,10 @@ import java.io.IOException;
 import java.util.Base64;
 
 /**
- * One record of the idempotency topic, keyed by stream and idempotency key: a {@code claim} to execute a request
- * (with the request's fingerprint), the {@code result} of the claim that executed it (status and response body,
- * written in the same Kafka transaction as the events), or a {@code release} of a claim that wrote nothing.
+ * One record of the idempotency topic, keyed by stream, caller and key (see {@link Idempotency}): a {@code claim}
+ * to execute a request (with the request's fingerprint), the {@code result} of the claim that executed it (status
+ * and response body, written in the same Kafka transaction as the events), or a {@code release} of a claim that
+ * wrote nothing.
  * The value is small JSON so the topic can be read with Kafka's console tools.
  */
 record LogRecord(Kind kind, String claim, String fingerprint, int status, byte[] body) {

@@ -3,24 +3,25 @@ package io.streamgate.publish;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamgate.producer.CloudEventsKafka;
 import io.streamgate.producer.DomainEvent;
 import io.streamgate.producer.EventValidator;
 import io.streamgate.publish.InvalidEventException.Violation;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads publish bodies: one event as a CloudEvents 1.0 structured event ({@code specversion} present) or in the
- * short form {@code {"type", "key", "data"}}; or a batch as NDJSON, one event per line. Checks the request's
- * shape (fields, their JSON types, attribute names); the event rules and schemas are checked afterwards by the
- * {@link io.streamgate.producer.EventValidator}. Every violation is reported. Thread-safe.
+ * Reads one event of a publish body, as a CloudEvents 1.0 structured event ({@code specversion} present) or in the
+ * short form {@code {"type", "key", "data"}}. Checks its shape (fields, their JSON types, attribute names, finite
+ * numbers), then the event rules and schemas through the {@link io.streamgate.producer.EventValidator}. Every
+ * violation of the event is reported. {@link EventReader} reads the body around it. Thread-safe.
  */
 final class EventParser {
     /** CloudEvents attribute names: lower-case letters and digits. */
@@ -40,71 +41,50 @@ final class EventParser {
         this.maxEventBytes = maxEventBytes;
     }
 
-    OutgoingEvent single(byte[] body, EventValidator validator) {
+    /**
+     * Reads one event, then applies the event rules and its schema; one violation per place at most.
+     *
+     * @param where  " at line N" for an event of a batch, "" for a single event (for messages)
+     * @param broken receives the event's violations
+     */
+    OutgoingEvent checked(ObjectNode node, String pointer, String where, EventValidator validator,
+                          List<Violation> broken) {
         List<Violation> violations = new ArrayList<>();
-        OutgoingEvent event = checked(readTree(body, ""), "", validator, violations);
-        if (!violations.isEmpty()) {
-            throw InvalidEventException.violations(violations);
-        }
-        return event;
-    }
-
-    List<OutgoingEvent> batch(byte[] body, EventValidator validator) {
-        String text = new String(body, StandardCharsets.UTF_8);
-        List<OutgoingEvent> events = new ArrayList<>();
-        List<Violation> violations = new ArrayList<>();
-        int index = 0;
-        for (String line : text.split("\r?\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            events.add(checked(readTree(line.getBytes(StandardCharsets.UTF_8), "/" + index), "/" + index,
-                    validator, violations));
-            index++;
-        }
-        if (events.isEmpty()) {
-            throw InvalidEventException.malformed("The batch holds no events: send one JSON object per line.");
-        }
-        if (!violations.isEmpty()) {
-            throw InvalidEventException.violations(violations);
-        }
-        return events;
-    }
-
-    /** Parses one event, then applies the event rules and its schema; one violation per place at most. */
-    private OutgoingEvent checked(JsonNode node, String pointer, EventValidator validator, List<Violation> violations) {
-        int before = violations.size();
-        OutgoingEvent event = parse(node, pointer, violations);
-        Set<String> reported = new java.util.HashSet<>();
-        violations.subList(before, violations.size()).forEach(v -> reported.add(v.pointer()));
+        OutgoingEvent event = parse(node, pointer, where, violations);
+        nonFinite(node, pointer, violations);
+        Set<String> reported = new HashSet<>();
+        violations.forEach(v -> reported.add(v.pointer()));
         validator.validate(event.event()).stream()
                 .map(v -> new Violation(pointer + v.pointer(), v.message()))
                 .filter(v -> !reported.contains(v.pointer()))
                 .forEach(violations::add);
+        broken.addAll(violations);
         return event;
     }
 
-    private JsonNode readTree(byte[] body, String pointer) {
-        try {
-            JsonNode node = json.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw InvalidEventException.malformed("The event" + at(pointer) + " must be a JSON object.");
+    /**
+     * JSON numbers beyond a double's range ({@code 1e400}) read as infinity, and would be written on as the string
+     * "Infinity": refused where they are. The depth is bounded by the parser's nesting limit.
+     */
+    private static void nonFinite(JsonNode node, String pointer, List<Violation> violations) {
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            violations.add(new Violation(pointer, "The number is too large: JSON numbers must fit a 64-bit "
+                    + "floating-point value."));
+        } else if (node.isObject()) {
+            node.properties().forEach(field -> nonFinite(field.getValue(), pointer + "/" + escape(field.getKey()),
+                    violations));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                nonFinite(node.get(i), pointer + "/" + i, violations);
             }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw InvalidEventException.malformed("The event" + at(pointer) + " is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ").");
-        } catch (java.io.IOException e) {
-            throw InvalidEventException.malformed("The event" + at(pointer) + " could not be read.");
         }
     }
 
-    private static String at(String pointer) {
-        return pointer.isEmpty() ? "" : " at line " + (Integer.parseInt(pointer.substring(1)) + 1);
+    private static String escape(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
     }
 
-    private OutgoingEvent parse(JsonNode event, String pointer, List<Violation> violations) {
+    private OutgoingEvent parse(JsonNode event, String pointer, String where, List<Violation> violations) {
         boolean structured = event.has("specversion");
         String type = text(event, "type", pointer, violations, true);
         DomainEvent.Builder builder = DomainEvent.builder(type == null ? "" : type);
@@ -161,7 +141,7 @@ final class EventParser {
         JsonNode data = event.get("data");
         int size = dataBytes(data).length;
         if (size > maxEventBytes) {
-            throw new PayloadTooLargeException("The event" + at(pointer) + " has " + size
+            throw new PayloadTooLargeException("The event" + where + " has " + size
                     + " bytes of data; the limit is " + maxEventBytes + ".");
         }
         return new OutgoingEvent(builder.data(data).build(), id != null);

@@ -17,19 +17,18 @@ import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.catalog.StreamDisabledException;
 import io.streamgate.config.PublishSettings;
 import io.streamgate.config.StreamDefinition;
+import io.streamgate.http.QueryParameters;
+import io.streamgate.http.RequestBody;
 import io.streamgate.idempotency.Idempotency;
+import io.streamgate.idempotency.IdempotencyKey;
 import io.streamgate.idempotency.StoredResponse;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.producer.DomainEvent;
 import io.streamgate.producer.EventValidator;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -41,8 +40,8 @@ import org.apache.kafka.clients.producer.Producer;
  * partition and offset of each written event. Nothing is written unless every event of the request is valid.
  *
  * <p>With an {@code Idempotency-Key} header — or, without one, when every event names its CloudEvents {@code id} —
- * the request is executed once per key within the idempotency window, across instances; a retry gets the first
- * response with {@code Idempotent-Replayed: true}.
+ * the request is executed once per key, stream and caller within the idempotency window, across instances; a retry
+ * gets the first response with {@code Idempotent-Replayed: true}.
  */
 public final class PublishEndpoint implements Handler {
     private static final String NDJSON = "application/x-ndjson";
@@ -52,7 +51,7 @@ public final class PublishEndpoint implements Handler {
     private final StreamCatalog catalog;
     private final AccessControl access;
     private final PublishMetrics metrics;
-    private final EventParser parser;
+    private final EventReader reader;
     private final EventPublisher publisher;
     private final Producer<byte[], byte[]> producer;
     private final Idempotency idempotency;
@@ -66,7 +65,7 @@ public final class PublishEndpoint implements Handler {
         this.catalog = catalog;
         this.metrics = new PublishMetrics(registry);
         this.access = access;
-        this.parser = new EventParser(json, settings.defaultSource(), settings.maxEventBytes());
+        this.reader = new EventReader(json, settings);
         this.publisher = new EventPublisher(offsets, timeout, json);
         this.validator = validator;
         this.producer = producer;
@@ -78,8 +77,11 @@ public final class PublishEndpoint implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
         long started = System.nanoTime();
+        QueryParameters.requireKnown(req, java.util.Set.of(), "publishing takes no parameters; the events go in "
+                + "the body.");
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
-        access.checkPublish(stream, Principal.of(req));
+        Principal caller = Principal.of(req);
+        access.checkPublish(stream, caller);
         if (!stream.enabled()) {
             throw new StreamDisabledException(stream.name());
         }
@@ -90,19 +92,14 @@ public final class PublishEndpoint implements Handler {
                 && !contentType.startsWith("application/cloudevents+json")) {
             throw new UnsupportedMediaTypeException(contentType);
         }
-        Optional<String> explicitKey = req.headers().first(IDEMPOTENCY_KEY).map(Idempotency::parseKey);
-        long limit = batch ? settings.maxBatchBytes() : settings.maxEventBytes() + 64L * 1024;
-        byte[] body = read(req.content().inputStream(), limit);
-        EventValidator rules = validator.with(stream.unknownTypes());
-        List<OutgoingEvent> events = batch ? parser.batch(body, rules) : List.of(parser.single(body, rules));
-        if (events.size() > settings.maxBatchEvents()) {
-            throw new PayloadTooLargeException("The batch has " + events.size() + " events; the limit is "
-                    + settings.maxBatchEvents() + ".");
-        }
-        Optional<String> key = explicitKey.or(() -> impliedKey(events));
+        Optional<IdempotencyKey> explicitKey = req.headers().first(IDEMPOTENCY_KEY).map(Idempotency::parseKey)
+                .map(IdempotencyKey::header);
+        EventReader.Body body = reader.read(RequestBody.of(req), batch, validator.with(stream.unknownTypes()));
+        List<OutgoingEvent> events = body.events();
+        Optional<IdempotencyKey> key = explicitKey.or(() -> impliedKey(events));
         StoredResponse response;
         if (key.isPresent()) {
-            response = idempotency.execute(stream.name(), key.get(), fingerprint(batch, body),
+            response = idempotency.execute(stream.name(), caller, key.get(), body.fingerprint(),
                     txn -> respond(batch, publisher.publish(txn, stream, events)));
         } else {
             response = new StoredResponse(201, respond(batch, publisher.publish(producer, stream, events)), false);
@@ -116,25 +113,24 @@ public final class PublishEndpoint implements Handler {
         res.send(response.body());
     }
 
-    /** {@code ce:<source> <id>} for one event, a digest of all of them for a batch; none if any id was generated. */
-    private static Optional<String> impliedKey(List<OutgoingEvent> events) {
+    /**
+     * The CloudEvents identity of one event (source and id), a digest of every event's for a batch; none if any id
+     * was generated. Each (source, id) pair is digested as a JSON array, so no two different batches digest alike.
+     */
+    private Optional<IdempotencyKey> impliedKey(List<OutgoingEvent> events) {
         if (!events.stream().allMatch(OutgoingEvent::identified)) {
             return Optional.empty();
         }
         if (events.size() == 1) {
             DomainEvent event = events.getFirst().event();
-            return Optional.of("ce:" + event.source() + " " + event.id());
+            return Optional.of(IdempotencyKey.event(event.source(), event.id()));
         }
         MessageDigest digest = sha256();
-        events.forEach(e -> digest.update((e.event().source() + " " + e.event().id() + "\n")
-                .getBytes(StandardCharsets.UTF_8)));
-        return Optional.of("ce-batch:" + HexFormat.of().formatHex(digest.digest()));
-    }
-
-    private static String fingerprint(boolean batch, byte[] body) {
-        MessageDigest digest = sha256();
-        digest.update((batch ? "ndjson\n" : "json\n").getBytes(StandardCharsets.UTF_8));
-        return Base64.getEncoder().encodeToString(digest.digest(body));
+        for (OutgoingEvent e : events) {
+            ArrayNode pair = json.createArrayNode().add(e.event().source()).add(e.event().id());
+            digest.update((pair + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return Optional.of(IdempotencyKey.events(HexFormat.of().formatHex(digest.digest())));
     }
 
     private static MessageDigest sha256() {
@@ -161,19 +157,5 @@ public final class PublishEndpoint implements Handler {
     private static ObjectNode fill(ObjectNode node, Published p) {
         return node.put("id", p.id()).put("topic", p.topic()).put("partition", p.partition())
                 .put("offset", p.offset());
-    }
-
-    /** Reads at most {@code limit} bytes; a longer body is refused without reading the rest into memory. */
-    private static byte[] read(InputStream in, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        int n;
-        while ((n = in.read(chunk)) != -1) {
-            if (out.size() + n > limit) {
-                throw new PayloadTooLargeException("The request body is larger than " + limit + " bytes.");
-            }
-            out.write(chunk, 0, n);
-        }
-        return out.toByteArray();
     }
 }

@@ -1,5 +1,6 @@
 package io.streamgate.subscribe;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,7 +20,7 @@ final class SubscribeBody {
     static final int MAX_BYTES = 64 * 1024;
     /** Fields that may hold a list of strings instead of one. */
     private static final Set<String> LISTS = Set.of("key", "types", "until");
-    private static final Set<String> FIELDS = Set.of("key", "types", "from", "since", "lastEventId", "until");
+    private static final Set<String> FIELDS = SubscribeRequest.PARAMETERS;
 
     private SubscribeBody() {
     }
@@ -35,7 +36,8 @@ final class SubscribeBody {
         }
         JsonNode root;
         try {
-            root = json.readTree(body);
+            // Trailing content is refused, not ignored: {"from":"earliest"} {"key":"alice"} is not one object.
+            root = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
         } catch (IOException e) {
             throw new InvalidSubscriptionException("body", "The subscription body must be a JSON object such as "
                     + "{\"from\":\"earliest\",\"key\":[\"alice\"]}.");

@@ -16,6 +16,8 @@ import io.streamgate.catalog.StreamCatalog;
 import io.streamgate.config.SseSettings;
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.fanout.Fanout;
+import io.streamgate.http.QueryParameters;
+import io.streamgate.http.RequestBody;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.MissingTopicException;
@@ -78,21 +80,35 @@ public final class SubscribeEndpoint implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        stream(req, res, req.query().toMap());
-    }
-
-    /** {@code POST /streams/{name}/subscribe}: the same stream, parameters in a JSON body (for fetch clients). */
-    public Handler fetchVariant() {
-        return (req, res) -> {
-            byte[] body = req.content().inputStream().readNBytes(SubscribeBody.MAX_BYTES + 1);
-            stream(req, res, SubscribeBody.parse(body, json));
-        };
-    }
-
-    private void stream(ServerRequest req, ServerResponse res, Map<String, List<String>> params) {
+        QueryParameters.requireKnown(req, SubscribeRequest.PARAMETERS, "a subscription takes "
+                + String.join(", ", new java.util.TreeSet<>(SubscribeRequest.PARAMETERS)) + ".");
         StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
         Principal principal = Principal.of(req);
         access.checkSubscribe(stream, principal);
+        stream(req, res, stream, principal, req.query().toMap());
+    }
+
+    /**
+     * {@code POST /streams/{name}/subscribe}: the same stream, parameters in a JSON body (for fetch clients). The
+     * caller is authorized before a byte of the body is read.
+     */
+    public Handler fetchVariant() {
+        return (req, res) -> {
+            QueryParameters.requireKnown(req, java.util.Set.of(), "the parameters of POST …/subscribe go in its "
+                    + "JSON body.");
+            StreamDefinition stream = catalog.get(req.path().pathParameters().get("name"));
+            Principal principal = Principal.of(req);
+            access.checkSubscribe(stream, principal);
+            byte[] body;
+            try (var in = RequestBody.of(req)) {
+                body = in.readNBytes(SubscribeBody.MAX_BYTES + 1);
+            }
+            stream(req, res, stream, principal, SubscribeBody.parse(body, json));
+        };
+    }
+
+    private void stream(ServerRequest req, ServerResponse res, StreamDefinition stream, Principal principal,
+                        Map<String, List<String>> params) {
         if (!stream.enabled()) {
             res.status(Status.NO_CONTENT_204).send();
             return;

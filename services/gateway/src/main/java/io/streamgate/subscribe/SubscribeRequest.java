@@ -29,6 +29,14 @@ import java.util.Set;
 public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<String> keys, Set<String> types,
                                Optional<Until> until, StreamEnd end) {
     public static final int MAX_FILTER_VALUES = 1_000;
+    /** The query parameters of {@code GET /streams/{name}} (and the fields of the fetch variant's body). */
+    public static final Set<String> PARAMETERS = Set.of("key", "types", "from", "since", "lastEventId", "until");
+    /**
+     * The instants {@code since} may name. Kafka's timestamps are milliseconds since the epoch and negative ones are
+     * not times; the upper bound is the last instant a four-digit year can write, far inside what a long holds.
+     */
+    static final Instant EARLIEST_SINCE = Instant.EPOCH;
+    static final Instant LATEST_SINCE = Instant.parse("9999-12-31T23:59:59.999Z");
 
     public SubscribeRequest {
         keys = Set.copyOf(keys);
@@ -103,18 +111,26 @@ public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<Strin
         return values.stream().findFirst();
     }
 
-    /** ISO-8601 instants ({@code 2026-11-25T10:00:00Z}) or epoch milliseconds. */
+    /** ISO-8601 instants ({@code 2026-11-25T10:00:00Z}) or epoch milliseconds, from 1970 to the year 9999. */
     static Instant parseInstant(String text) {
         String value = text.trim();
+        Instant instant;
         try {
             if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
-                return Instant.ofEpochMilli(Long.parseLong(value));
+                instant = Instant.ofEpochMilli(Long.parseLong(value));
+            } else {
+                instant = Instant.parse(value);
             }
-            return Instant.parse(value);
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new InvalidSubscriptionException("since", "'since' must be an ISO-8601 instant such as "
                     + "2026-11-25T10:00:00Z or epoch milliseconds, not '" + truncate(value) + "'.");
         }
+        if (instant.isBefore(EARLIEST_SINCE) || instant.isAfter(LATEST_SINCE)) {
+            throw new InvalidSubscriptionException("since", "'since' must lie between " + EARLIEST_SINCE + " and "
+                    + LATEST_SINCE + " (" + LATEST_SINCE.toEpochMilli() + " in epoch milliseconds), not '"
+                    + truncate(value) + "'.");
+        }
+        return instant;
     }
 
     private static String truncate(String value) {

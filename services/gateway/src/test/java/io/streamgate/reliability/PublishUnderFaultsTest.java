@@ -238,10 +238,15 @@ class PublishUnderFaultsTest {
         long count = 0;
         for (int p = 0; p < log.partitions(idempotency); p++) {
             count += log.records(new TopicPartition(idempotency, p)).stream()
-                    .filter(r -> (STREAM + "\n" + key).equals(r.key()) && r.data().contains("\"result\""))
+                    .filter(r -> logKey(key).equals(r.key()) && r.data().contains("\"result\""))
                     .count();
         }
         return count;
+    }
+
+    /** The idempotency topic's record key for a header key of an anonymous caller (no issuer, no subject). */
+    private static String logKey(String key) {
+        return "[\"v2\",\"" + STREAM + "\",\"\",\"\",\"header\",\"" + key + "\"]";
     }
 
     /** SIGSTOP to the test's broker process: it keeps its sockets but answers nothing. */

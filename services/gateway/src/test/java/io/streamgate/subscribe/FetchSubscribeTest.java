@@ -47,9 +47,11 @@ class FetchSubscribeTest {
     }
 
     @Test
-    void unknownFieldsAndNonObjectsAreRefusedWith400() throws Exception {
-        for (String body : List.of("{\"form\":\"earliest\"}", "[1]", "{\"from\":{}}", "nope")) {
-            HttpResponse<String> response = HTTP.send(request(body), HttpResponse.BodyHandlers.ofString());
+    void unknownFieldsNonObjectsAndTrailingContentAreRefusedWith400() throws Exception {
+        for (String body : List.of("{\"form\":\"earliest\"}", "[1]", "{\"from\":{}}", "nope",
+                "{\"from\":\"earliest\"} {\"key\":\"alice\"}")) {
+            HttpResponse<InputStream> response = HTTP.send(request(body), HttpResponse.BodyHandlers.ofInputStream());
+            response.body().close(); // a stream (the wrong answer) would not end by itself
             assertThat(response.statusCode()).as(body).isEqualTo(400);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         }

@@ -76,6 +76,22 @@ class SubscribeRequestTest {
         assertEquals("since", refused(Map.of("since", List.of(since))).parameter());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1970-01-01T00:00:00Z", "0", "9999-12-31T23:59:59.999Z", "253402300799999"})
+    void acceptsSinceFromTheEpochToTheYear9999(String since) {
+        assertTrue(parse(Map.of("since", List.of(since))).start() instanceof StartAt.Since);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1969-12-31T00:00:00Z", "+1000000000-01-01T00:00:00Z", "+10000-01-01T00:00:00Z",
+            "253402300800000", "9223372036854775807"})
+    void refusesSinceOutsideTheEpochToTheYear9999NamingTheRange(String since) {
+        InvalidSubscriptionException e = refused(Map.of("since", List.of(since)));
+
+        assertEquals("since", e.parameter());
+        assertTrue(e.getMessage().contains("1970-01-01T00:00:00Z"), e::getMessage);
+    }
+
     @Test
     void refusesSinceTogetherWithFrom() {
         InvalidSubscriptionException e =
