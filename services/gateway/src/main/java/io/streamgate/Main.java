@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
-import io.streamgate.observe.JsonLogFormatter;
+import io.streamgate.logging.JsonLogFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.auth.AccessControl;
 import io.streamgate.auth.Principal;
 import io.streamgate.config.StreamDefinition;
-import io.streamgate.http.QueryParameters;
+import io.streamgate.request.QueryParameters;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
 import java.util.List;

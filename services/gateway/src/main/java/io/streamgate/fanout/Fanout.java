@@ -10,7 +10,7 @@ import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.MissingTopicException;
 import io.streamgate.kafka.MissingTopics;
-import io.streamgate.observe.Throttle;
+import io.streamgate.logging.Throttle;
 import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Position;
 import io.streamgate.sse.ClientGoneException;

@@ -23,6 +23,8 @@ import io.streamgate.limits.TooManyConnectionsException;
 import io.streamgate.publish.InvalidEventException;
 import io.streamgate.publish.PayloadTooLargeException;
 import io.streamgate.publish.UnsupportedMediaTypeException;
+import io.streamgate.request.InvalidRequestBodyException;
+import io.streamgate.request.UnknownParameterException;
 import io.streamgate.resume.InvalidEventIdException;
 import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;

@@ -40,7 +40,7 @@ final class IdempotencyLog implements AutoCloseable {
     private final ObjectMapper json;
     private final long windowMs;
     private final long pendingTimeoutMs;
-    private final io.streamgate.observe.Throttle warnings = new io.streamgate.observe.Throttle(Duration.ofMinutes(1));
+    private final io.streamgate.logging.Throttle warnings = new io.streamgate.logging.Throttle(Duration.ofMinutes(1));
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progressed = lock.newCondition();
     private final Map<String, KeyState> keys = new HashMap<>();

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import io.streamgate.observe.Throttle;
+import io.streamgate.logging.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

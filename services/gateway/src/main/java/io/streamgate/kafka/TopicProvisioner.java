@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import io.streamgate.observe.Throttle;
+import io.streamgate.logging.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

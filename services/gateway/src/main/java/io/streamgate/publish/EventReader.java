@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamgate.config.PublishSettings;
-import io.streamgate.http.JsonErrors;
+import io.streamgate.request.JsonErrors;
 import io.streamgate.producer.EventValidator;
 import io.streamgate.publish.InvalidEventException.Violation;
 import java.io.FilterInputStream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgate.logging.JsonLogFormatter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgate.testkit.SseClient;
 import io.streamgate.testkit.TestGateway;

@@ -1,4 +1,4 @@
-package io.streamgate.http;
+package io.streamgate.request;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

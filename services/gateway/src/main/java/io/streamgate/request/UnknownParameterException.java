@@ -1,4 +1,4 @@
-package io.streamgate.http;
+package io.streamgate.request;
 
 /** A query parameter the endpoint does not understand; the message names it and what the endpoint accepts. */
 public final class UnknownParameterException extends RuntimeException {

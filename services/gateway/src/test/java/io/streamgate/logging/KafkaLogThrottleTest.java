@@ -1,4 +1,4 @@
-package io.streamgate.observe;
+package io.streamgate.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

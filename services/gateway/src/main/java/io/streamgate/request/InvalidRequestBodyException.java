@@ -1,4 +1,4 @@
-package io.streamgate.http;
+package io.streamgate.request;
 
 import io.helidon.http.Status;
 

@@ -1,4 +1,4 @@
-package io.streamgate.http;
+package io.streamgate.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;

@@ -1,4 +1,4 @@
-package io.streamgate.observe;
+package io.streamgate.logging;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.streamgate.observe;
+package io.streamgate.logging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
