@@ -123,7 +123,7 @@ public final class Streamgate implements AutoCloseable {
                             settings.auth().expiryNotice(), registry, json),
                     new PublishEndpoint(catalog, access, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
-                            settings.publish(), registry, json),
+                            fanout::missingTopics, settings.publish(), registry, json),
                     observe,
                     management.isPresent() ? Optional.empty()
                             : Optional.of(new MetricsAccess(access, settings.server().management().access())),

@@ -23,6 +23,7 @@ import io.streamgate.idempotency.Idempotency;
 import io.streamgate.idempotency.IdempotencyKey;
 import io.streamgate.idempotency.StoredResponse;
 import io.streamgate.kafka.LogOffsets;
+import io.streamgate.kafka.MissingTopicException;
 import io.streamgate.producer.DomainEvent;
 import io.streamgate.producer.EventValidator;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -58,11 +61,19 @@ public final class PublishEndpoint implements Handler {
     private final EventValidator validator;
     private final PublishSettings settings;
     private final ObjectMapper json;
+    private final Supplier<Map<String, List<String>>> missingTopics;
 
+    /**
+     * @param missingTopics the configured topics that do not exist in Kafka, per stream (read from memory): a
+     *                      publish to one is refused at once, instead of waiting out the producer's metadata timeout
+     *                      for a topic that will not appear by itself
+     */
     public PublishEndpoint(StreamCatalog catalog, AccessControl access, Producer<byte[], byte[]> producer,
                            Idempotency idempotency, EventValidator validator, LogOffsets offsets, Duration timeout,
-                           PublishSettings settings, MeterRegistry registry, ObjectMapper json) {
+                           Supplier<Map<String, List<String>>> missingTopics, PublishSettings settings,
+                           MeterRegistry registry, ObjectMapper json) {
         this.catalog = catalog;
+        this.missingTopics = missingTopics;
         this.metrics = new PublishMetrics(registry);
         this.access = access;
         this.reader = new EventReader(json, settings);
@@ -84,6 +95,10 @@ public final class PublishEndpoint implements Handler {
         access.checkPublish(stream, caller);
         if (!stream.enabled()) {
             throw new StreamDisabledException(stream.name());
+        }
+        String topic = stream.topics().get(0);
+        if (missingTopics.get().getOrDefault(stream.name(), List.of()).contains(topic)) {
+            throw new MissingTopicException(List.of(topic), null);
         }
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json")
                 .toLowerCase(Locale.ROOT);

@@ -83,6 +83,16 @@ class MissingTopicTest {
             assertThat(problem.path("detail").asText()).contains(absent);
             assertThat(problem.path("topics").get(0).asText()).isEqualTo(absent);
 
+            long publishing = System.nanoTime();
+            HttpResponse<String> notWritten = HTTP.send(HttpRequest.newBuilder(gateway.uri("/streams/audit/events"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"audit.entry\",\"data\":{\"n\":0}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(notWritten.statusCode()).as(notWritten.body()).isEqualTo(503);
+            assertThat(JSON.readTree(notWritten.body()).path("topics").get(0).asText()).isEqualTo(absent);
+            assertThat(Duration.ofNanos(System.nanoTime() - publishing))
+                    .as("refused at once, not after the producer's metadata timeout").isLessThan(Duration.ofSeconds(5));
+
             // The engine retries every second; the log says it once (then at most once a minute).
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                     .until(() -> logged.stream().filter(line -> line.contains(absent)).count() == 1);
