@@ -10,7 +10,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.streamgate.schemas.EventSchema;
 import io.streamgate.schemas.EventSchemas;
+import io.streamgate.request.QueryParameters;
 import java.io.IOException;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,12 +36,22 @@ public final class SchemasEndpoint {
 
     public void register(HttpRouting.Builder routing) {
         routing.get("/schemas", this::list)
-                .get("/schemas/envelope", (req, res) -> send(res, schemas.envelopeDocument(), "no-cache"))
+                .get("/schemas/envelope", (req, res) -> {
+                    refuseParameters(req);
+                    send(res, schemas.envelopeDocument(), "no-cache");
+                })
                 .get("/schemas/{type}", this::latest)
                 .get("/schemas/{type}/{version}", this::version);
     }
 
+    /** Schemas are documents addressed by their path alone: a parameter is a mistake worth saying. */
+    private static void refuseParameters(ServerRequest req) {
+        QueryParameters.requireKnown(req, Set.of(), "schemas are addressed by their path alone, e.g. "
+                + "/schemas/{type}/v1.");
+    }
+
     private void list(ServerRequest req, ServerResponse res) throws IOException {
+        refuseParameters(req);
         ObjectNode body = json.createObjectNode();
         body.putObject("envelope").put("href", "/schemas/envelope")
                 .put("id", schemas.envelopeDocument().path("$id").asText());
@@ -58,6 +70,7 @@ public final class SchemasEndpoint {
     }
 
     private void latest(ServerRequest req, ServerResponse res) throws IOException {
+        refuseParameters(req);
         String type = req.path().pathParameters().get("type");
         EventSchema schema = schemas.latest(type).orElseThrow(() -> new SchemaNotFoundException(
                 "There is no schema for event type '" + type + "'; GET /schemas lists the known types."));
@@ -66,6 +79,7 @@ public final class SchemasEndpoint {
     }
 
     private void version(ServerRequest req, ServerResponse res) throws IOException {
+        refuseParameters(req);
         String type = req.path().pathParameters().get("type");
         String version = req.path().pathParameters().get("version");
         Matcher m = VERSION.matcher(version);

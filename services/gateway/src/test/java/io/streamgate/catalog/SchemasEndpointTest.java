@@ -59,6 +59,18 @@ class SchemasEndpointTest {
     }
 
     @Test
+    void aQueryParameterIsRefusedWith400NamingIt() throws Exception {
+        for (String path : new String[] {"/schemas?version=2", "/schemas/deploy.progress?v=1",
+                "/schemas/deploy.progress/v1?format=yaml", "/schemas/envelope?x=1"}) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(JSON.readTree(response.body()).get("detail").asText()).as(path)
+                    .contains("Unknown query parameter '");
+        }
+    }
+
+    @Test
     void unknownTypesAndVersionsGet404Problems() throws Exception {
         for (String path : new String[] {"/schemas/no.such.type", "/schemas/deploy.progress/v9",
                 "/schemas/deploy.progress/latest"}) {
