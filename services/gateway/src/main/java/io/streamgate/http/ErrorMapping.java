@@ -18,6 +18,7 @@ import io.streamgate.idempotency.InvalidIdempotencyKeyException;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.MissingTopicException;
 import io.streamgate.limits.ConnectionLimits;
+import io.streamgate.logging.Throttle;
 import io.streamgate.limits.RateLimitedException;
 import io.streamgate.limits.TooManyConnectionsException;
 import io.streamgate.publish.InvalidEventException;
@@ -30,6 +31,7 @@ import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;
 import io.streamgate.subscribe.InvalidSubscriptionException;
 import io.streamgate.subscribe.SubscriptionFinishedException;
+import java.time.Duration;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ final class ErrorMapping {
     private static final Status UNPROCESSABLE = Status.create(422, "Unprocessable Content");
 
     private final ObjectMapper json;
+    private final Throttle kafkaWarnings = new Throttle(Duration.ofMinutes(1));
 
     ErrorMapping(ObjectMapper json) {
         this.json = json;
@@ -124,11 +127,16 @@ final class ErrorMapping {
                     .with(body -> e.topics().forEach(body.putArray("topics")::add)));
         });
         routing.error(KafkaUnavailableException.class, (req, res, e) -> {
-            LOG.warn("Kafka unavailable for {} {}: {}", req.prologue().method().text(), req.path().path(),
-                    e.getMessage());
+            // While Kafka is away every request would say so: once a minute per kind of failure is enough.
+            int heldBack = kafkaWarnings.pass(e.detail());
+            if (heldBack >= 0) {
+                LOG.warn("Kafka unavailable for {} {}: {}{}", req.prologue().method().text(), req.path().path(),
+                        e.getMessage(), heldBack == 0 ? "" : " (" + heldBack + " more like this in the last minute "
+                                + "not logged)");
+            }
             res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
             send(req, res, Problem.of(Status.SERVICE_UNAVAILABLE_503, "kafka-unavailable", "Kafka unavailable",
-                    e.getMessage() + ". Retry later."));
+                    e.detail() + ". Retry later."));
         });
         routing.error(ClientGoneException.class, (req, res, e) -> {
             // nothing to answer: the client is gone

@@ -219,7 +219,7 @@ final class IdempotencyLog implements AutoCloseable {
 
     private void checkRunning() {
         if (failure != null) {
-            throw new KafkaUnavailableException("The idempotency log cannot be read: " + failure.getMessage(),
+            throw new KafkaUnavailableException("The idempotency log cannot be read", failure.getMessage(),
                     failure);
         }
         if (!running) {

@@ -97,7 +97,7 @@ public final class KafkaClients implements AutoCloseable {
             return producer;
         } catch (RuntimeException e) {
             producer.close(java.time.Duration.ZERO);
-            throw new KafkaUnavailableException("Could not start a transactional producer: " + e.getMessage(), e);
+            throw new KafkaUnavailableException("Could not start a transactional producer", e.getMessage(), e);
         }
     }
 

@@ -174,7 +174,7 @@ public final class LogOffsets {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new MissingTopicException(List.of(), e.getCause());
             }
-            throw new KafkaUnavailableException("Kafka failed to " + what + ": " + e.getCause().getMessage(),
+            throw new KafkaUnavailableException("Kafka failed to " + what, e.getCause().getMessage(),
                     e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaUnavailableException("Kafka did not answer within " + timeout + " (" + what + ")", e);

@@ -71,8 +71,8 @@ final class EventPublisher {
             if (e.getCause() instanceof RecordTooLargeException) {
                 throw new PayloadTooLargeException("Kafka refused the event as too large for the topic.");
             }
-            throw new KafkaUnavailableException("Kafka did not acknowledge the event: " + e.getCause().getMessage(),
-                    e.getCause());
+            throw new KafkaUnavailableException("Kafka did not acknowledge the event",
+                    e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaUnavailableException("Kafka did not acknowledge the event in time", e);
         } catch (InterruptedException e) {
