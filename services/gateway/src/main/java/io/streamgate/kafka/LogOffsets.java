@@ -177,7 +177,8 @@ public final class LogOffsets {
             throw new KafkaUnavailableException("Kafka failed to " + what, e.getCause().getMessage(),
                     e.getCause());
         } catch (TimeoutException e) {
-            throw new KafkaUnavailableException("Kafka did not answer within " + timeout + " (" + what + ")", e);
+            throw new KafkaUnavailableException("Kafka did not answer within " + timeout.toMillis() + " ms ("
+                    + what + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("Interrupted while waiting for Kafka", e);
