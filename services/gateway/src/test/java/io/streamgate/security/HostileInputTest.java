@@ -117,7 +117,8 @@ class HostileInputTest {
     void anyQueryParametersAreAStreamOrAClientError(@ForAll("hostile") String value,
                                                     @ForAll("parameter") String name) throws Exception {
         Answer answer = get("/streams/open?" + enc(name) + "=" + enc(value), Map.of());
-        assertThat(answer.status()).as(name + "=" + value).isIn(200, 400, 401);
+        // 414: a generated value can make the request line longer than server.maxRequestLineLength.
+        assertThat(answer.status()).as(name + "=" + value).isIn(200, 400, 401, 414);
     }
 
     @Provide
