@@ -28,6 +28,8 @@ public final class SseClient implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final HttpResponse<InputStream> response;
+    private final Reader reader;
+    private final SseParser parser;
     private final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
     private final StringBuffer raw = new StringBuffer();
@@ -37,6 +39,8 @@ public final class SseClient implements AutoCloseable {
 
     private SseClient(HttpResponse<InputStream> response, boolean paused) {
         this.response = response;
+        this.reader = new InputStreamReader(response.body(), StandardCharsets.UTF_8);
+        this.parser = new SseParser(events::add);
         if (response.statusCode() == 200 && !paused) {
             resume();
         }
@@ -73,25 +77,51 @@ public final class SseClient implements AutoCloseable {
         return open(uri, Map.of());
     }
 
+    /**
+     * For a client opened paused: reads about {@code chars} characters on the calling thread, as a client that
+     * reads slowly would, so the server's blocked writes complete a little at a time. Returns false at the end.
+     */
+    public boolean readSome(int chars) {
+        char[] buffer = new char[Math.min(chars, 8192)];
+        try {
+            for (int read = 0; read < chars; ) {
+                int n = reader.read(buffer, 0, Math.min(buffer.length, chars - read));
+                if (n == -1) {
+                    ended = true;
+                    return false;
+                }
+                accept(buffer, n);
+                read += n;
+            }
+            return true;
+        } catch (IOException closed) {
+            ended = true;
+            return false;
+        }
+    }
+
     private void read() {
-        SseParser parser = new SseParser(events::add);
         char[] buffer = new char[8192];
-        try (Reader reader = new InputStreamReader(response.body(), StandardCharsets.UTF_8)) {
+        try (reader) {
             int n;
             while ((n = reader.read(buffer)) != -1) {
-                String chunk = new String(buffer, 0, n);
-                raw.append(chunk);
-                parser.feed(chunk);
-                lastEventId = parser.lastEventId();
-                retry = parser.retry();
-                if (parser.comments().size() > comments.size()) {
-                    comments.addAll(parser.comments().subList(comments.size(), parser.comments().size()));
-                }
+                accept(buffer, n);
             }
         } catch (IOException closed) {
             // closed by the test or the server
         } finally {
             ended = true;
+        }
+    }
+
+    private void accept(char[] buffer, int n) {
+        String chunk = new String(buffer, 0, n);
+        raw.append(chunk);
+        parser.feed(chunk);
+        lastEventId = parser.lastEventId();
+        retry = parser.retry();
+        if (parser.comments().size() > comments.size()) {
+            comments.addAll(parser.comments().subList(comments.size(), parser.comments().size()));
         }
     }
 
