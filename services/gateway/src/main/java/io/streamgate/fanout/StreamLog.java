@@ -8,8 +8,13 @@ import io.streamgate.resume.Position;
 import io.streamgate.sse.SseFrames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,9 +27,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * {@linkplain Snapshot#base() base}; every {@value #CHECKPOINT_EVERY} entries a copy of the live position is kept
  * as a checkpoint, so a resuming subscriber can find where to start merging without scanning the whole tail.
  *
+ * <p>Live subscribers register a {@link Waiter}: scanning ones are woken once per appended batch; keyed ones get
+ * the entries of their keys (and control entries) in their inbox and are woken only for those, found through an
+ * index by key — a record touches only the subscribers it is for.
+ *
  * <p>Threading: one writer (the live reader thread) calls {@link #append} and {@link #skip}; any number of
  * subscriber threads read. Reads of entries are lock-free ({@link #get} returns null for an evicted sequence);
- * snapshots and waiting use a lock.
+ * snapshots, registration and waiting while merging use a lock.
  */
 final class StreamLog {
     static final int CHECKPOINT_EVERY = 512;
@@ -42,6 +51,13 @@ final class StreamLog {
     private volatile long lastSeq;
     private volatile long firstSeq = 1;
     private long bytes;
+    /** Guarded by lock: live waiters without a key filter. */
+    private final Set<Waiter> scanning = new LinkedHashSet<>();
+    /** Guarded by lock: live keyed waiters, all of them and by key. */
+    private final Set<Waiter> keyed = new LinkedHashSet<>();
+    private final Map<String, List<Waiter>> byKey = new HashMap<>();
+    /** Writer only, under lock: keyed waiters that got an entry in the batch being appended. */
+    private final List<Waiter> toWake = new ArrayList<>();
 
     /** A copy of the live position after entry {@code seq}. */
     record Checkpoint(long seq, Position position) {
@@ -175,6 +191,32 @@ final class StreamLog {
         if (seq % CHECKPOINT_EVERY == 0) {
             checkpoints.addLast(new Checkpoint(seq, head.position()));
         }
+        route(entry);
+    }
+
+    /** Puts an entry into the inboxes of the keyed waiters it is for: all of them for a control entry. */
+    private void route(Entry entry) {
+        if (keyed.isEmpty()) {
+            return;
+        }
+        if (entry.control()) {
+            keyed.forEach(waiter -> deliver(waiter, entry));
+        } else if (entry.key() != null) {
+            List<Waiter> waiters = byKey.get(entry.key());
+            if (waiters != null) {
+                for (Waiter waiter : waiters) {
+                    deliver(waiter, entry);
+                }
+            }
+        }
+    }
+
+    private void deliver(Waiter waiter, Entry entry) {
+        waiter.offer(entry, firstSeq);
+        if (!waiter.queued) {
+            waiter.queued = true;
+            toWake.add(waiter);
+        }
     }
 
     private void evictOldest() {
@@ -190,14 +232,75 @@ final class StreamLog {
     private void publish(long seq) {
         lastSeq = seq;
         appended.signalAll();
+        for (Waiter waiter : scanning) {
+            waiter.wake();
+        }
+        for (Waiter waiter : toWake) {
+            waiter.queued = false;
+            waiter.wake();
+        }
+        toWake.clear();
     }
 
-    /** Wakes every waiting subscriber (shutdown). */
+    /** Wakes every waiting subscriber (drain, shutdown). */
     void wakeAll() {
         lock.lock();
         try {
             wakeups++;
             appended.signalAll();
+            scanning.forEach(Waiter::wake);
+            keyed.forEach(Waiter::wake);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Registers a live subscriber's waiter. Returns the last sequence appended before it: a keyed waiter receives
+     * every later entry of its keys in its inbox, and reads those up to the returned sequence from the tail itself.
+     */
+    long register(Waiter waiter) {
+        lock.lock();
+        try {
+            if (waiter.keyed()) {
+                waiter.reset();
+                keyed.add(waiter);
+                for (String key : waiter.keys()) {
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(waiter);
+                }
+            } else {
+                scanning.add(waiter);
+            }
+            return lastSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes a waiter (the subscriber fell behind or ended); no-op when it is not registered. */
+    void unregister(Waiter waiter) {
+        lock.lock();
+        try {
+            if (keyed.remove(waiter)) {
+                for (String key : waiter.keys()) {
+                    List<Waiter> waiters = byKey.get(key);
+                    if (waiters != null && waiters.remove(waiter) && waiters.isEmpty()) {
+                        byKey.remove(key);
+                    }
+                }
+            } else {
+                scanning.remove(waiter);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Live waiters registered now (for tests and gauges). */
+    int waiters() {
+        lock.lock();
+        try {
+            return scanning.size() + keyed.size();
         } finally {
             lock.unlock();
         }

@@ -57,8 +57,16 @@ final class Subscriber {
     private String liveId;
     private boolean idPending;
     private boolean fellBehind;
-    /** Frames of the batch being written; reused, and empty between batches. */
+    /** Frames of the live batch being written, their length and newest timestamp; empty between batches. */
     private final List<byte[]> batch = new java.util.ArrayList<>();
+    private int batchLength;
+    private long batchNewest;
+    /** Set when first live: how the tail's writer wakes us. */
+    private Waiter waiter;
+    /** The last tail sequence before our waiter's registration (keyed: later ones come in the inbox). */
+    private long registeredAt;
+    /** Entries taken from a keyed waiter's inbox; reused. */
+    private final List<Entry> inbox = new java.util.ArrayList<>();
     private static final String FINISHED = "finished (until)";
     private volatile boolean stopped;
     private volatile Thread thread;
@@ -145,58 +153,116 @@ final class Subscriber {
             return "stopped";
         } catch (InterruptedException e) {
             return "stopped";
+        } finally {
+            if (waiter != null) {
+                log.unregister(waiter);
+            }
         }
     }
 
     // ---- live: shared frames -------------------------------------------------------------------------------
 
     private String liveStep() throws InterruptedException {
-        if (log.lastSeq() <= seq && !log.awaitAfter(seq, nanosToWake())) {
-            return null;
+        if (waiter.keyed() && seq >= registeredAt) {
+            return inboxStep();
         }
-        batch.clear();
-        int written = 0;
-        long newest = 0;
-        while (seq < log.lastSeq() && written < bounds.batchBytes()) {
+        if (!waiter.keyed() && log.lastSeq() <= seq) {
+            waiter.await(nanosToWake());
+            if (log.lastSeq() <= seq) {
+                return null;
+            }
+        }
+        // A keyed subscriber reads the tail itself only up to its registration; later entries come in its inbox.
+        while (seq < (waiter.keyed() ? registeredAt : log.lastSeq()) && batchLength < bounds.batchBytes()) {
             Entry entry = log.get(seq + 1);
             if (entry == null) {
                 fallBehind();
                 break;
             }
-            seq = entry.seq();
-            liveId = entry.id();
-            if (entry.control() || matches(entry.key(), entry.type())) {
-                batch.add(entry.frame());
-                written += entry.frame().length;
-                newest = Math.max(newest, entry.timestamp());
-                idPending = false;
-                if (finishes(entry.type())) {
-                    byte[] end = endFrame(entry.type(), entry.id());
-                    batch.add(end);
-                    writeShared(written + end.length);
-                    meters.latency(newest);
-                    return FINISHED;
-                }
-            } else {
-                idPending = true;
+            if (collect(entry)) {
+                writeBatch(true);
+                return FINISHED;
             }
         }
-        if (!batch.isEmpty()) {
-            writeShared(written);
-            // Sampled: with thousands of subscribers a histogram update per write would be a hot-path cost.
-            if ((++liveWrites & 7) == 0) {
-                meters.latency(newest);
-            }
-        }
+        writeBatch(false);
         return null;
     }
 
+    /** A keyed subscriber: writes what the writer put in its inbox, and waits only when it is empty. */
+    private String inboxStep() throws InterruptedException {
+        if (!waiter.pending()) {
+            // Read before looking at the inbox: every entry for us up to here is in it, or already written.
+            long newest = log.lastSeq();
+            if (!waiter.pending()) {
+                coverUpTo(newest);
+                waiter.await(nanosToWake());
+                if (!waiter.pending()) {
+                    return null;
+                }
+            }
+        }
+        inbox.clear();
+        if (!waiter.drainTo(inbox)) {
+            fallBehind();
+            return null;
+        }
+        for (Entry entry : inbox) {
+            if (collect(entry)) {
+                inbox.clear();
+                writeBatch(true);
+                return FINISHED;
+            }
+            if (batchLength >= bounds.batchBytes()) {
+                writeBatch(false);
+            }
+        }
+        inbox.clear();
+        writeBatch(false);
+        return null;
+    }
+
+    /** Records of other keys went by: our position moves to the newest entry (sent with the next heartbeat). */
+    private void coverUpTo(long newest) {
+        if (newest > seq) {
+            Entry entry = log.get(newest);
+            if (entry != null) {
+                seq = newest;
+                liveId = entry.id();
+                idPending = true;
+            }
+        }
+    }
+
+    /** Takes a live entry into the batch if it is for us; true when it finishes the subscription (until). */
+    private boolean collect(Entry entry) {
+        seq = entry.seq();
+        liveId = entry.id();
+        if (!entry.control() && !matches(entry.key(), entry.type())) {
+            idPending = true;
+            return false;
+        }
+        batch.add(entry.frame());
+        batchLength += entry.frame().length;
+        batchNewest = Math.max(batchNewest, entry.timestamp());
+        idPending = false;
+        if (finishes(entry.type())) {
+            byte[] end = endFrame(entry.type(), entry.id());
+            batch.add(end);
+            batchLength += end.length;
+            return true;
+        }
+        return false;
+    }
+
     /** One write for the whole batch: a single shared frame as it is, several joined into one array. */
-    private void writeShared(int length) {
+    private void writeBatch(boolean last) {
+        if (batch.isEmpty()) {
+            return;
+        }
         if (batch.size() == 1) {
             connection.write(batch.getFirst());
         } else {
-            byte[] joined = new byte[length];
+            byte[] joined = new byte[batchLength];
             int at = 0;
             for (byte[] frame : batch) {
                 System.arraycopy(frame, 0, joined, at, frame.length);
@@ -205,12 +271,30 @@ final class Subscriber {
             connection.write(joined);
         }
         connection.flush();
-        meters.delivered(batch.size(), length);
+        meters.delivered(batch.size(), batchLength);
+        // Sampled: with thousands of subscribers a histogram update per write would be a hot-path cost.
+        if (last || (++liveWrites & 7) == 0) {
+            meters.latency(batchNewest);
+        }
         batch.clear();
+        batchLength = 0;
+        batchNewest = 0;
+    }
+
+    /** Live from here: the tail's writer wakes us (and fills our inbox, if keyed). */
+    private void goLive(long at) {
+        live = true;
+        seq = at;
+        liveId = own.id();
+        if (waiter == null) {
+            waiter = new Waiter(Thread.currentThread(), request.keys());
+        }
+        registeredAt = log.register(waiter);
     }
 
     /** A live subscriber the tail has left behind continues from its last id, read back as its own position. */
     private void fallBehind() {
+        log.unregister(waiter);
         own = new Cursor(stream, EventIdCodec.decode(liveId, stream, topics));
         live = false;
         fellBehind = true;
@@ -263,9 +347,7 @@ final class Subscriber {
         long events = 0;
         while (!stopped) {
             if (replayed.converged()) {
-                live = true;
-                seq = at;
-                liveId = own.id();
+                goLive(at);
                 break;
             }
             if (at >= log.lastSeq()) {
