@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ public final class Fanout implements AutoCloseable {
     private final FanoutMetrics metrics;
     private final Map<String, ActiveStream> active = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    /** One lock per stream, held while it is activated (Kafka is asked under it, not under the monitor). */
+    private final Map<String, ReentrantLock> activations = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private volatile boolean started;
     private final Set<TopicPartition> lagGauges = ConcurrentHashMap.newKeySet();
@@ -219,14 +222,46 @@ public final class Fanout implements AutoCloseable {
         return subscribers.size();
     }
 
-    private synchronized ActiveStream acquire(StreamDefinition stream) {
-        ActiveStream a = active.get(stream.name());
-        if (a == null) {
-            a = activate(stream);
-            missing.present(stream.name());
+    /**
+     * Counts a subscriber in, activating the stream first if nobody consumes it now. Kafka is asked outside the
+     * engine's monitor, under a lock of this stream alone: a subscribe to a consumed stream never waits behind a
+     * slow Kafka answer for another one.
+     */
+    private ActiveStream acquire(StreamDefinition stream) {
+        ActiveStream a = counted(stream.name());
+        if (a != null) {
+            return a;
         }
-        a.subscribers++;
+        ReentrantLock lock = activation(stream.name());
+        lock.lock();
+        try {
+            a = counted(stream.name());
+            if (a != null) {
+                return a;
+            }
+            Activation prepared = prepare(stream);
+            synchronized (this) {
+                a = install(stream, prepared);
+                missing.present(stream.name());
+                a.subscribers++;
+                return a;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The active stream with one more subscriber counted, or null when the stream is not active. */
+    private synchronized ActiveStream counted(String stream) {
+        ActiveStream a = active.get(stream);
+        if (a != null) {
+            a.subscribers++;
+        }
         return a;
+    }
+
+    private ReentrantLock activation(String stream) {
+        return activations.computeIfAbsent(stream, s -> new ReentrantLock());
     }
 
     private synchronized void release(ActiveStream a) {
@@ -245,8 +280,13 @@ public final class Fanout implements AutoCloseable {
         return a == null ? 0 : bytes ? a.log.bytes() : a.log.size();
     }
 
-    /** Reads the stream's partitions and starts feeding a new tail from the last {@code warmEvents} of each. */
-    private ActiveStream activate(StreamDefinition stream) {
+    /** What Kafka said about a stream about to be activated: its partitions, log bounds and tail start. */
+    private record Activation(Map<String, Integer> counts, int[] incarnations, Map<TopicPartition, Long> earliest,
+                              Map<TopicPartition, Long> latest, Map<TopicPartition, Long> start, long[][] next) {
+    }
+
+    /** Reads the stream's partitions and where its tail starts (the last {@code warmEvents} of each). Blocks. */
+    private Activation prepare(StreamDefinition stream) {
         Map<String, Integer> counts = offsets.partitionCounts(stream.topics());
         int[] incarnations = offsets.incarnations(stream.topics());
         List<TopicPartition> partitions = LogOffsets.partitions(counts);
@@ -263,24 +303,34 @@ public final class Fanout implements AutoCloseable {
                 start.put(tp, next[t][p]);
             }
         }
-        StreamLog log = new StreamLog(stream, Position.of(stream.topics(), next, incarnations), settings.tailEvents(),
-                settings.tailBytes());
-        CompletableFuture<Void> warm = reader.activate(log, start, latest);
-        ActiveStream a = new ActiveStream(log, metrics.stream(stream.name()), warm, counts, earliest, new LogEnds(offsets));
+        return new Activation(counts, incarnations, earliest, latest, start, next);
+    }
+
+    /** Starts feeding a new tail from the prepared start (caller holds the monitor). */
+    private ActiveStream install(StreamDefinition stream, Activation prepared) {
+        StreamLog log = new StreamLog(stream, Position.of(stream.topics(), prepared.next(), prepared.incarnations()),
+                settings.tailEvents(), settings.tailBytes());
+        CompletableFuture<Void> warm = reader.activate(log, prepared.start(), prepared.latest());
+        ActiveStream a = new ActiveStream(log, metrics.stream(stream.name()), warm, prepared.counts(),
+                prepared.earliest(), new LogEnds(offsets));
         active.put(stream.name(), a);
-        LOG.info("Stream {} activated: tail from {} (warming up to {})", stream.name(), start, latest);
+        LOG.info("Stream {} activated: tail from {} (warming up to {})", stream.name(), prepared.start(),
+                prepared.latest());
         return a;
     }
 
     private void housekeeping() {
         registerLagGauges();
         try {
+            for (StreamDefinition stream : streams) {
+                if (stream.alwaysOn() && !active.containsKey(stream.name())) {
+                    activateOrNoteMissing(stream);
+                }
+            }
             synchronized (this) {
                 for (StreamDefinition stream : streams) {
                     ActiveStream a = active.get(stream.name());
-                    if (a == null && stream.alwaysOn()) {
-                        activateOrNoteMissing(stream);
-                    } else if (a != null && !stream.alwaysOn() && a.subscribers == 0
+                    if (a != null && !stream.alwaysOn() && a.subscribers == 0
                             && System.nanoTime() - a.idleSince > settings.idleGrace().toNanos()) {
                         active.remove(stream.name());
                         reader.deactivate(a.log);
@@ -309,11 +359,21 @@ public final class Fanout implements AutoCloseable {
      * of failing the housekeeping of the other streams, and retried at the next round.
      */
     private void activateOrNoteMissing(StreamDefinition stream) {
+        ReentrantLock lock = activation(stream.name());
+        lock.lock();
         try {
-            activate(stream);
+            if (active.containsKey(stream.name())) {
+                return; // a subscriber activated it meanwhile
+            }
+            Activation prepared = prepare(stream);
+            synchronized (this) {
+                install(stream, prepared);
+            }
             missing.present(stream.name());
         } catch (MissingTopicException e) {
             missing.missing(stream.name(), e.topics().isEmpty() ? stream.topics() : e.topics());
+        } finally {
+            lock.unlock();
         }
     }
 
