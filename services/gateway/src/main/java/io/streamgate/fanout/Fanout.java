@@ -63,6 +63,8 @@ public final class Fanout implements AutoCloseable {
     private final Set<TopicPartition> lagGauges = ConcurrentHashMap.newKeySet();
     private final MeterRegistry registry;
     private final boolean logConnections;
+    /** Heartbeats and deadlines of parked live subscribers, met within 50 ms. */
+    private final Alarm alarm = new Alarm(Duration.ofMillis(50));
     private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("streamgate-fanout-janitor").daemon().factory());
     private long lastMetadataCheck = System.nanoTime();
@@ -151,7 +153,7 @@ public final class Fanout implements AutoCloseable {
     public String serve(SubscribeRequest request, StartResolver.StartPoint start, SseConnection connection) {
         ActiveStream stream = acquire(request.stream());
         Subscriber subscriber = new Subscriber(stream.log, request, connection, sse, settings, catchUp,
-                stream.meters);
+                stream.meters, alarm);
         long opened = System.nanoTime();
         String reason = "error";
         if (logConnections) {
@@ -514,6 +516,7 @@ public final class Fanout implements AutoCloseable {
     @Override
     public void close() {
         janitor.shutdownNow();
+        alarm.close();
         subscribers.forEach(Subscriber::stop);
         active.values().forEach(a -> a.log.wakeAll());
         reader.close();

@@ -46,6 +46,7 @@ final class Subscriber {
     private final FanoutSettings bounds;
     private final CatchUpReaders catchUp;
     private final FanoutMetrics.StreamMeters meters;
+    private final Alarm alarm;
     private final String stream;
     private final List<String> topics;
     private final StreamDefinition.Payload payload;
@@ -76,7 +77,8 @@ final class Subscriber {
     private volatile String drainReason = StreamEnd.DRAINING;
 
     Subscriber(StreamLog log, SubscribeRequest request, SseConnection connection, SseSettings sse,
-               FanoutSettings bounds, CatchUpReaders catchUp, FanoutMetrics.StreamMeters meters) {
+               FanoutSettings bounds, CatchUpReaders catchUp, FanoutMetrics.StreamMeters meters, Alarm alarm) {
+        this.alarm = alarm;
         this.log = log;
         this.request = request;
         this.connection = connection;
@@ -156,6 +158,7 @@ final class Subscriber {
         } finally {
             if (waiter != null) {
                 log.unregister(waiter);
+                alarm.disarm(waiter);
             }
         }
     }
@@ -288,6 +291,7 @@ final class Subscriber {
         liveId = own.id();
         if (waiter == null) {
             waiter = new Waiter(Thread.currentThread(), request.keys());
+            alarm.arm(waiter);
         }
         registeredAt = log.register(waiter);
     }

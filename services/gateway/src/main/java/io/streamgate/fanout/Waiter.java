@@ -20,8 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Wake-ups are {@link LockSupport} permits on the owner thread, one per waiter, so a batch wakes its subscribers
  * in parallel instead of handing one lock from each to the next.
  *
- * <p>Threading: {@link #offer} and {@link #wake} from the stream's writer under the log's lock; {@link #await},
- * {@link #drainTo} and {@link #overflowed} from the owner thread only.
+ * <p>Threading: {@link #offer} and {@link #wake} from the stream's writer under the log's lock; {@link #ringIfDue}
+ * from the {@link Alarm}; {@link #await}, {@link #drainTo} and {@link #overflowed} from the owner thread only.
  */
 final class Waiter {
     private final Thread owner;
@@ -34,6 +34,8 @@ final class Waiter {
     boolean queued;
     /** Guarded by the log's lock: how often the writer woke this waiter (tests). */
     private long wakes;
+    /** When the owner wants to be woken at the latest (System.nanoTime), while it is parked; else MAX_VALUE. */
+    private volatile long deadline = Long.MAX_VALUE;
 
     Waiter(Thread owner, Set<String> keys) {
         this.owner = owner;
@@ -98,15 +100,26 @@ final class Waiter {
     }
 
     /**
-     * Owner: parks until woken, interrupted or {@code nanos} pass. May return early without cause: the caller
-     * checks its condition (and its deadlines) again.
+     * Owner: parks until woken, interrupted or {@code nanos} pass (then the {@link Alarm} this waiter is armed with
+     * wakes it, within one tick). May return early without cause: the caller checks its condition (and its
+     * deadlines) again.
      */
     void await(long nanos) throws InterruptedException {
         if (nanos > 0) {
-            LockSupport.parkNanos(this, nanos);
+            deadline = System.nanoTime() + nanos;
+            LockSupport.park(this);
+            deadline = Long.MAX_VALUE;
         }
         if (Thread.interrupted()) {
             throw new InterruptedException();
+        }
+    }
+
+    /** Alarm: wakes the owner if it is parked past its deadline. */
+    void ringIfDue(long now) {
+        if (deadline <= now) {
+            deadline = Long.MAX_VALUE;
+            LockSupport.unpark(owner);
         }
     }
 }

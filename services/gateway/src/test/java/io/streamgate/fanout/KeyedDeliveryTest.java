@@ -38,6 +38,7 @@ class KeyedDeliveryTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private final List<Thread> running = new ArrayList<>();
     private final List<Subscriber> subscribers = new ArrayList<>();
+    private final Alarm alarm = new Alarm(Duration.ofMillis(20));
     private long offset;
 
     @AfterEach
@@ -46,6 +47,7 @@ class KeyedDeliveryTest {
         for (Thread thread : running) {
             thread.join(5_000);
         }
+        alarm.close();
     }
 
     @Test
@@ -145,7 +147,7 @@ class KeyedDeliveryTest {
             throw new AssertionError("this test's subscribers must be served from the tail");
         });
         Subscriber subscriber = new Subscriber(log, request, new SseConnection(out), SSE, BOUNDS, noKafka,
-                new FanoutMetrics(new SimpleMeterRegistry()).stream("s"));
+                new FanoutMetrics(new SimpleMeterRegistry()).stream("s"), alarm);
         subscribers.add(subscriber);
         running.add(Thread.ofVirtual().start(() -> subscriber.run(start, List.of(), List.of())));
         return out;

@@ -35,6 +35,7 @@ class StreamLogAndSubscriberTest {
             Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO, Duration.ZERO);
     private final List<Thread> running = new ArrayList<>();
     private final List<Subscriber> subscribers = new ArrayList<>();
+    private final Alarm alarm = new Alarm(Duration.ofMillis(20));
 
     @AfterEach
     void stopSubscribers() throws InterruptedException {
@@ -42,6 +43,7 @@ class StreamLogAndSubscriberTest {
         for (Thread thread : running) {
             thread.join(5_000);
         }
+        alarm.close();
     }
 
     @Test
@@ -138,7 +140,7 @@ class StreamLogAndSubscriberTest {
             throw new AssertionError("this test's subscribers must be served from the tail");
         });
         Subscriber subscriber = new Subscriber(log, request, new SseConnection(out), SSE, BOUNDS, noKafka,
-                new FanoutMetrics(new SimpleMeterRegistry()).stream("s"));
+                new FanoutMetrics(new SimpleMeterRegistry()).stream("s"), alarm);
         subscribers.add(subscriber);
         running.add(Thread.ofVirtual().start(() -> subscriber.run(start, List.of(), List.of())));
         return out;
