@@ -152,8 +152,8 @@ public final class Fanout implements AutoCloseable {
     /** Serves one subscription until the client leaves or the instance stops; returns why it ended. */
     public String serve(SubscribeRequest request, StartResolver.StartPoint start, SseConnection connection) {
         ActiveStream stream = acquire(request.stream());
-        Subscriber subscriber = new Subscriber(stream.log, request, connection, sse, settings, catchUp,
-                stream.meters, alarm);
+        Subscriber subscriber = new Subscriber(stream.log, request, start.position(), connection, sse, settings,
+                catchUp, stream.meters, alarm);
         long opened = System.nanoTime();
         String reason = "error";
         if (logConnections) {
@@ -171,7 +171,7 @@ public final class Fanout implements AutoCloseable {
             subscriber.drainBy(System.nanoTime(), jitteredRetry());
         }
         try {
-            reason = subscriber.run(start.position(), start.gaps(),
+            reason = subscriber.run(start.gaps(),
                     start.resets().stream().map(io.streamgate.resume.Reset::new).toList());
             return reason;
         } catch (ClientGoneException e) {

@@ -139,10 +139,10 @@ class StreamLogAndSubscriberTest {
         CatchUpReaders noKafka = new CatchUpReaders(1, 10, () -> {
             throw new AssertionError("this test's subscribers must be served from the tail");
         });
-        Subscriber subscriber = new Subscriber(log, request, new SseConnection(out), SSE, BOUNDS, noKafka,
+        Subscriber subscriber = new Subscriber(log, request, start, new SseConnection(out), SSE, BOUNDS, noKafka,
                 new FanoutMetrics(new SimpleMeterRegistry()).stream("s"), alarm);
         subscribers.add(subscriber);
-        running.add(Thread.ofVirtual().start(() -> subscriber.run(start, List.of(), List.of())));
+        running.add(Thread.ofVirtual().start(() -> subscriber.run(List.of(), List.of())));
         return out;
     }
 

@@ -1,0 +1,200 @@
+package io.streamgate.fanout;
+
+import io.streamgate.sse.SseConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A live subscriber's delivery: the tail's shared frames written as they are, a batch per write. A scanning
+ * subscriber is woken once per appended batch and reads the tail; a keyed one gets its entries in its
+ * {@link Waiter}'s inbox, reads the tail only up to its registration, and moves its position past other keys'
+ * records once its inbox is empty.
+ *
+ * <p>Confined to the subscriber's thread; {@link #close()} when the subscription ends.
+ */
+final class LiveDelivery {
+    /** What a step did. */
+    enum Outcome { WAITING, FINISHED, BEHIND }
+
+    private final StreamLog log;
+    private final SseConnection connection;
+    private final ClientPosition position;
+    private final Selection selection;
+    private final Ending ending;
+    private final FanoutMetrics.StreamMeters meters;
+    private final Alarm alarm;
+    private final Set<String> keys;
+    private final int batchBytes;
+    /** The last tail sequence this subscriber passed. */
+    private long seq;
+    /** Frames of the batch being written, their length and newest timestamp; empty between batches. */
+    private final List<byte[]> batch = new ArrayList<>();
+    private int batchLength;
+    private long batchNewest;
+    private long liveWrites;
+    /** Set when first live: how the tail's writer wakes us. */
+    private Waiter waiter;
+    /** The last tail sequence before our waiter's registration (keyed: later ones come in the inbox). */
+    private long registeredAt;
+    /** Entries taken from a keyed waiter's inbox; reused. */
+    private final List<Entry> inbox = new ArrayList<>();
+
+    LiveDelivery(StreamLog log, SseConnection connection, ClientPosition position, Selection selection,
+                 Ending ending, FanoutMetrics.StreamMeters meters, Alarm alarm, int batchBytes) {
+        this.log = log;
+        this.connection = connection;
+        this.position = position;
+        this.selection = selection;
+        this.ending = ending;
+        this.meters = meters;
+        this.alarm = alarm;
+        this.keys = selection.keys();
+        this.batchBytes = batchBytes;
+    }
+
+    /**
+     * Writes what is new for this subscriber, or waits for it (until woken, or its next duty is due).
+     * {@link Outcome#BEHIND}: the tail left it behind; it is no longer registered and its position is the id of the
+     * last entry it passed.
+     */
+    Outcome step() throws InterruptedException {
+        if (waiter.keyed() && seq >= registeredAt) {
+            return inboxStep();
+        }
+        if (!waiter.keyed() && log.lastSeq() <= seq) {
+            waiter.await(ending.nanosToWake());
+            if (log.lastSeq() <= seq) {
+                return Outcome.WAITING;
+            }
+        }
+        // A keyed subscriber reads the tail itself only up to its registration; later entries come in its inbox.
+        while (seq < (waiter.keyed() ? registeredAt : log.lastSeq()) && batchLength < batchBytes) {
+            Entry entry = log.get(seq + 1);
+            if (entry == null) {
+                writeBatch(false);
+                log.unregister(waiter);
+                return Outcome.BEHIND;
+            }
+            if (collect(entry)) {
+                writeBatch(true);
+                return Outcome.FINISHED;
+            }
+        }
+        writeBatch(false);
+        return Outcome.WAITING;
+    }
+
+    /** A keyed subscriber: writes what the writer put in its inbox, and waits only when it is empty. */
+    private Outcome inboxStep() throws InterruptedException {
+        if (!waiter.pending()) {
+            // Read before looking at the inbox: every entry for us up to here is in it, or already written.
+            long newest = log.lastSeq();
+            if (!waiter.pending()) {
+                coverUpTo(newest);
+                waiter.await(ending.nanosToWake());
+                if (!waiter.pending()) {
+                    return Outcome.WAITING;
+                }
+            }
+        }
+        inbox.clear();
+        if (!waiter.drainTo(inbox)) {
+            log.unregister(waiter);
+            return Outcome.BEHIND;
+        }
+        for (Entry entry : inbox) {
+            if (collect(entry)) {
+                inbox.clear();
+                writeBatch(true);
+                return Outcome.FINISHED;
+            }
+            if (batchLength >= batchBytes) {
+                writeBatch(false);
+            }
+        }
+        inbox.clear();
+        writeBatch(false);
+        return Outcome.WAITING;
+    }
+
+    /** Records of other keys went by: our position moves to the newest entry (sent with the next heartbeat). */
+    private void coverUpTo(long newest) {
+        if (newest > seq) {
+            Entry entry = log.get(newest);
+            if (entry != null) {
+                seq = newest;
+                position.liveId = entry.id();
+                position.idPending = true;
+            }
+        }
+    }
+
+    /** Takes a live entry into the batch if it is for us; true when it finishes the subscription (until). */
+    private boolean collect(Entry entry) {
+        seq = entry.seq();
+        position.liveId = entry.id();
+        if (!entry.control() && !selection.matches(entry.key(), entry.type())) {
+            position.idPending = true;
+            return false;
+        }
+        batch.add(entry.frame());
+        batchLength += entry.frame().length;
+        batchNewest = Math.max(batchNewest, entry.timestamp());
+        position.idPending = false;
+        if (selection.finishes(entry.type())) {
+            byte[] end = Selection.endFrame(entry.type(), entry.id());
+            batch.add(end);
+            batchLength += end.length;
+            return true;
+        }
+        return false;
+    }
+
+    /** One write for the whole batch: a single shared frame as it is, several joined into one array. */
+    private void writeBatch(boolean last) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (batch.size() == 1) {
+            connection.write(batch.getFirst());
+        } else {
+            byte[] joined = new byte[batchLength];
+            int at = 0;
+            for (byte[] frame : batch) {
+                System.arraycopy(frame, 0, joined, at, frame.length);
+                at += frame.length;
+            }
+            connection.write(joined);
+        }
+        connection.flush();
+        meters.delivered(batch.size(), batchLength);
+        // Sampled: with thousands of subscribers a histogram update per write would be a hot-path cost.
+        if (last || (++liveWrites & 7) == 0) {
+            meters.latency(batchNewest);
+        }
+        batch.clear();
+        batchLength = 0;
+        batchNewest = 0;
+    }
+
+    /** Live from here, after tail entry {@code at}: the tail's writer wakes us (and fills our inbox, if keyed). */
+    void start(long at) {
+        position.live = true;
+        seq = at;
+        position.liveId = position.own.id();
+        if (waiter == null) {
+            waiter = new Waiter(Thread.currentThread(), keys);
+            alarm.arm(waiter);
+        }
+        registeredAt = log.register(waiter);
+    }
+
+    /** The subscription ended: no more wake-ups. */
+    void close() {
+        if (waiter != null) {
+            log.unregister(waiter);
+            alarm.disarm(waiter);
+        }
+    }
+}

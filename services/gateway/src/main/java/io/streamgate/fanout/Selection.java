@@ -1,0 +1,34 @@
+package io.streamgate.fanout;
+
+import io.streamgate.resume.EventIdCodec;
+import io.streamgate.sse.SseFrames;
+import io.streamgate.subscribe.SubscribeRequest;
+import io.streamgate.subscribe.Until;
+import java.util.Set;
+
+/**
+ * What one subscription delivers: the keys and types it asked for (empty: all) and the types that end it.
+ * Immutable.
+ */
+record Selection(Set<String> keys, Set<String> types, Until until) {
+
+    static Selection of(SubscribeRequest request) {
+        return new Selection(request.keys(), request.types(), request.until().orElse(null));
+    }
+
+    /** Whether a record with this key and type (null type: {@code message}) is for this subscription. */
+    boolean matches(String key, String type) {
+        return (keys.isEmpty() || (key != null && keys.contains(key)))
+                && (types.isEmpty() || types.contains(type == null ? "message" : type));
+    }
+
+    /** Whether delivering an event of this type finishes the subscription ({@code until}). */
+    boolean finishes(String type) {
+        return until != null && until.endsWith(type);
+    }
+
+    /** {@code streamgate.end} after an until event whose id is {@code id}: its own id is the end id. */
+    static byte[] endFrame(String type, String id) {
+        return SseFrames.event(EventIdCodec.endOf(id), Until.END_TYPE, Until.endJson(type, id));
+    }
+}
