@@ -1,8 +1,8 @@
 package io.streamgate.fanout;
 
 import io.streamgate.resume.Position;
-import io.streamgate.subscribe.StartAt;
-import io.streamgate.subscribe.StartResolver;
+import io.streamgate.subscription.StartAt;
+import io.streamgate.subscription.StartResolver;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -6,7 +6,7 @@ import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Gap;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
-import io.streamgate.subscribe.Until;
+import io.streamgate.subscription.Until;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.streamgate.fanout;
 
-import io.streamgate.subscribe.StreamEnd;
+import io.streamgate.subscription.StreamEnd;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -3,7 +3,7 @@ package io.streamgate.fanout;
 import io.streamgate.config.SseSettings;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
-import io.streamgate.subscribe.StreamEnd;
+import io.streamgate.subscription.StreamEnd;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -2,8 +2,8 @@ package io.streamgate.fanout;
 
 import io.streamgate.resume.EventIdCodec;
 import io.streamgate.sse.SseFrames;
-import io.streamgate.subscribe.SubscribeRequest;
-import io.streamgate.subscribe.Until;
+import io.streamgate.subscription.SubscribeRequest;
+import io.streamgate.subscription.Until;
 import java.util.Set;
 
 /**

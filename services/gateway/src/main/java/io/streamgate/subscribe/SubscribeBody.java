@@ -1,5 +1,7 @@
 package io.streamgate.subscribe;
 
+import io.streamgate.subscription.SubscribeRequest;
+import io.streamgate.subscription.InvalidSubscriptionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,8 @@
 package io.streamgate.subscribe;
 
+import io.streamgate.subscription.StartResolver;
+import io.streamgate.subscription.StreamEnd;
+import io.streamgate.subscription.SubscribeRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderName;
@@ -65,7 +68,7 @@ public final class SubscribeEndpoint implements Handler {
                              ConnectionLimits limits, WriteWatchdog watchdog, SseSettings sse, Duration expiryNotice,
                              MeterRegistry registry, ObjectMapper json) {
         this.catalog = catalog;
-        this.resolver = new StartResolver(offsets);
+        this.resolver = new StartResolver(offsets, fanout::startFromTail);
         this.fanout = fanout;
         this.access = access;
         this.limits = limits;
@@ -126,8 +129,7 @@ public final class SubscribeEndpoint implements Handler {
         // Admitted before anything costs Kafka a request; the permit is held until the stream ends, however it ends.
         ConnectionLimits.Permit permit = limits.admit(req);
         try {
-            StartResolver.StartPoint start = fanout.startFromTail(stream, request.start())
-                    .orElseGet(() -> resolver.resolve(stream, request.start()));
+            StartResolver.StartPoint start = resolver.resolve(stream, request.start());
             serve(stream, request, start, open(res));
         } catch (MissingTopicException e) {
             throw e; // nothing was answered yet: a problem naming the topic (ErrorMapping)

@@ -1,4 +1,4 @@
-package io.streamgate.subscribe;
+package io.streamgate.subscription;
 
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.streamgate.subscribe;
+package io.streamgate.subscription;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package io.streamgate.subscribe;
+package io.streamgate.subscription;
 
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.kafka.LogOffsets;
@@ -8,11 +8,12 @@ import io.streamgate.resume.Position;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Turns a {@link StartAt} into concrete offsets for every partition the stream has now, and the gaps retention
- * left in a resumed position. Thread-safe.
+ * left in a resumed position: from the warm in-memory tail when it can answer, else from Kafka. Thread-safe.
  *
  * <p>Resume rules: a partition the id knows starts at its offset; one it does not know (added to the topic since,
  * or a topic added to the stream) starts at its beginning, since nothing of it can have been delivered; an offset
@@ -24,9 +25,21 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class StartResolver {
     private final LogOffsets offsets;
+    private final TailStarts tail;
 
-    public StartResolver(LogOffsets offsets) {
+    /**
+     * Starts the in-memory tails can answer without Kafka: {@code from=latest} at a warm tail's live position, a
+     * resume whose every offset lies within the tail. Empty when Kafka must be asked.
+     */
+    @FunctionalInterface
+    public interface TailStarts {
+        Optional<StartPoint> fromTail(StreamDefinition stream, StartAt start);
+    }
+
+    /** @param tail asked first, so a reconnect storm does not queue thousands of offset lookups at the broker */
+    public StartResolver(LogOffsets offsets, TailStarts tail) {
         this.offsets = offsets;
+        this.tail = tail;
     }
 
     /** The resolved start of a subscription: where, what retention deleted, which topics were recreated. */
@@ -36,7 +49,12 @@ public final class StartResolver {
         }
     }
 
+    /** Resolves from the warm tail when it can answer, else from Kafka (which may throw its exceptions). */
     public StartPoint resolve(StreamDefinition stream, StartAt start) {
+        return tail.fromTail(stream, start).orElseGet(() -> fromKafka(stream, start));
+    }
+
+    private StartPoint fromKafka(StreamDefinition stream, StartAt start) {
         List<String> topics = stream.topics();
         Map<String, Integer> counts = offsets.partitionCounts(topics);
         List<TopicPartition> partitions = LogOffsets.partitions(counts);

@@ -1,4 +1,4 @@
-package io.streamgate.subscribe;
+package io.streamgate.subscription;
 
 /** A subscription parameter is malformed or contradicts another; the message names it and the fix. */
 public final class InvalidSubscriptionException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.streamgate.subscribe;
+package io.streamgate.subscription;
 
 /**
  * The request resumes from the end id of a finite subscription ({@link Until}) that has finished: there is nothing

@@ -1,4 +1,4 @@
-package io.streamgate.subscribe;
+package io.streamgate.subscription;
 
 import io.streamgate.resume.Position;
 import java.time.Instant;
