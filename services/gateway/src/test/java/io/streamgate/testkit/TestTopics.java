@@ -66,6 +66,13 @@ public final class TestTopics {
         try (var admin = TestKafka.shared().admin()) {
             admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions,
                     (short) 1).configs(configs))).all().get();
+            // A burst of idempotent sends to partitions the broker is still creating has been seen to end in
+            // OutOfOrderSequenceException retried until the delivery timeout: write once every partition has a
+            // leader in the producer's own metadata.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+                var known = producer().partitionsFor(topic);
+                return known.size() == partitions && known.stream().allMatch(p -> p.leader() != null);
+            });
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("cannot create " + topic, e.getCause());
         } catch (InterruptedException e) {
