@@ -64,7 +64,7 @@ public final class Fanout implements AutoCloseable {
         this.settings = settings;
         this.sse = sse;
         this.metrics = new FanoutMetrics(registry);
-        this.reader = new LiveReader(kafka.newConsumer(2_000),
+        this.reader = new LiveReader(kafka.newLiveConsumer(2_000),
                 (tp, logs) -> retire(tp.topic(), a -> logs.contains(a.log)));
         offsets.onRecreated(topic -> {
             int now = offsets.incarnations(List.of(topic))[0];
