@@ -1,5 +1,6 @@
 package io.streamgate.bench;
 
+import io.streamgate.bench.measure.Dialect;
 import io.streamgate.bench.sse.SseClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import java.time.Duration;
  * @param command   the command line to record ({@code BENCH_COMMAND} from bench/run, else the arguments)
  */
 record Common(String url, String bootstrap, String stream, String topic, long serverPid, long brokerPid,
-              Path resultsDir, SseClient.Options client, Path jcmd, String command) {
+              Path resultsDir, SseClient.Options client, Path jcmd, String command, String path, Dialect dialect,
+              String server) {
 
     static Common from(Args args) {
         String jcmd = args.string("jcmd", null);
@@ -35,11 +37,18 @@ record Common(String url, String bootstrap, String stream, String topic, long se
                         args.duration("read-timeout", Duration.ofSeconds(45)),
                         args.duration("reconnect-delay", Duration.ofMillis(500))),
                 jcmd == null ? null : Path.of(jcmd),
-                command.trim());
+                command.trim(),
+                // A reference server (bench/peers): its own path, its own dialect, no query parameters.
+                args.string("path", null),
+                args.flag("peer") ? Dialect.PEER : Dialect.STREAMGATE,
+                args.string("server", "streamgate"));
     }
 
     /** {@code /streams/<stream>} plus an optional query ("" for none). */
     String streamPath(String query) {
+        if (path != null) {
+            return path;
+        }
         return "/streams/" + stream + (query.isEmpty() ? "" : "?" + query);
     }
 }

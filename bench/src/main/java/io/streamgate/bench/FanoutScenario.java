@@ -74,7 +74,7 @@ final class FanoutScenario {
             }
         }
         Path chart = results.chartFile();
-        FanoutChart.write(points, chart, "Streamgate fan-out: " + fmt(settings.rate()) + " events/s published over "
+        FanoutChart.write(points, chart, common.server() + " fan-out: " + fmt(settings.rate()) + " events/s published over "
                 + parameters.get("partitions").asInt() + " partitions");
         results.publishChart(chart);
         Path file = results.write();

@@ -57,7 +57,7 @@ final class FanoutStep {
 
         long openStart = System.nanoTime();
         set.open(connections, i -> {
-            TickSubscriber s = new TickSubscriber(totals, fromZero, 0, true);
+            TickSubscriber s = new TickSubscriber(totals, fromZero, 0, true, common.dialect());
             subscribers.add(s);
             return s;
         }, settings.openConcurrency(), null);
@@ -111,7 +111,14 @@ final class FanoutStep {
         out.put("heartbeats", totals.heartbeats());
         out.set("otherEvents", Results.counts(totals.otherEvents()));
         counters(out, set.counters());
-        out.set("window", ServerWatch.window(w0, w1));
+        ObjectNode measured = ServerWatch.window(w0, w1);
+        out.set("window", measured);
+        // Server CPU per delivery: the figure compared across servers (cores × 1e6 / deliveries per second).
+        double delivered = out.get("deliveredEventsPerSec").asDouble();
+        if (measured.has("serverCores") && delivered > 0) {
+            out.put("serverMicrosPerDelivery", ServerWatch.round(measured.get("serverCores").asDouble() * 1e6
+                    / delivered));
+        }
         server(out, before, opened, connections);
         int baselineFds = before.server() == null ? -1 : before.server().fds();
         out.put("releasedAfterSeconds", watch.awaitReleased(baselineFds, settings.settleTimeout()));
@@ -192,11 +199,12 @@ final class FanoutStep {
     static String summary(ObjectNode r) {
         ObjectNode window = (ObjectNode) r.get("window");
         return String.format("fanout %d connections (%d ready): delivered %.0f/s of %.0f/s expected, latency %s, "
-                        + "lost %d, duplicated %d, reconnects %d, server %s cores, broker %s, load generator %s",
+                        + "lost %d, duplicated %d, reconnects %d, server %s cores (%s µs per delivery), broker %s, "
+                        + "load generator %s",
                 r.get("connections").asInt(), r.get("ready").asLong(), r.get("deliveredEventsPerSec").asDouble(),
                 r.get("expectedEventsPerSec").asDouble(), latencyText(r), r.get("lost").asLong(),
                 r.get("duplicated").asLong(), r.get("reconnects").asLong(), text(window, "serverCores"),
-                text(window, "brokerCores"), text(window, "loadGeneratorCores"));
+                text(r, "serverMicrosPerDelivery"), text(window, "brokerCores"), text(window, "loadGeneratorCores"));
     }
 
     private static String latencyText(ObjectNode r) {

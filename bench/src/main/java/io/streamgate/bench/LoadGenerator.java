@@ -53,6 +53,7 @@ public final class LoadGenerator {
             case "idle" -> new IdleScenario(common, args).run();
             case "catchup" -> new CatchupScenario(common, args).run();
             case "storm" -> new StormScenario(common, args).run();
+            case "keyed" -> new KeyedScenario(common, args).run();
             default -> throw new IllegalArgumentException("unknown scenario '" + args.scenario() + "'");
         }
     }
@@ -64,6 +65,7 @@ public final class LoadGenerator {
                       [--pause 2s]
               idle    --connections C [--hold 30s] [--open-concurrency 256] [--settle-timeout 60s]
               catchup --events N [--skip-produce] [--partitions P] [--idle-timeout 30s] [--timeout 10m]
+              keyed   --connections N --rate R [--duration 20s] [--warmup 5s] (each subscriber on its own key)
               storm   --clients K --back B [--events 2B] [--partitions P] [--timeout 120s]
                       [--probe-interval 100ms] [--checked 100]
             common: --url http://127.0.0.1:18080  --bootstrap 127.0.0.1:19092  --stream bench

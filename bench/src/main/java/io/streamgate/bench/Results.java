@@ -44,7 +44,8 @@ final class Results {
         ObjectNode parameters = root.putObject("parameters");
         parameters.put("url", common.url()).put("bootstrap", common.bootstrap()).put("stream", common.stream())
                 .put("topic", common.topic()).put("serverPid", common.serverPid())
-                .put("brokerPid", common.brokerPid());
+                .put("brokerPid", common.brokerPid()).put("server", common.server())
+                .put("path", common.streamPath(""));
         root.putObject("results");
     }
 

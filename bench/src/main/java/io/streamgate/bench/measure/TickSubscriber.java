@@ -19,16 +19,29 @@ public final class TickSubscriber implements SseListener {
     private long uniqueSeen;
     private volatile long doneNanos;
     private volatile String lastEventId;
+    private final Dialect dialect;
 
     /**
      * @param first    per partition, the first seq this connection should receive
      * @param expected distinct events after which the connection counts as done (0: never)
      */
     public TickSubscriber(TickTotals totals, long[] first, long expected, boolean measureLatency) {
+        this(totals, first, expected, measureLatency, Dialect.STREAMGATE);
+    }
+
+    public TickSubscriber(TickTotals totals, long[] first, long expected, boolean measureLatency, Dialect dialect) {
+        this.dialect = dialect;
         this.totals = totals;
         this.tracker = new SequenceTracker(first);
         this.expected = expected;
         this.measureLatency = measureLatency;
+    }
+
+    @Override
+    public void onOpen(boolean reconnect) {
+        if (dialect.readyOnOpen()) {
+            markReady();
+        }
     }
 
     @Override
@@ -41,7 +54,7 @@ public final class TickSubscriber implements SseListener {
     public void onEvent(String id, String type, byte[] data, int length) {
         lastEventId = id;
         markReady(); // a resume into a retention gap starts with a gap event instead of an id-only frame
-        if (!Tick.TYPE.equals(type)) {
+        if (!dialect.tickType().equals(type)) {
             totals.onOtherEvent(type);
             return;
         }
