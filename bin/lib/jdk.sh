@@ -1,7 +1,9 @@
 # Sourced by bin/ scripts: finds a JDK 21 or newer and exports JAVA_HOME.
 # Also the gateway's default JVM options, here once for `bin/streamgate run` and for bench/run, which must measure
 # the server as a user starts it.
-STREAMGATE_DEFAULT_JAVA_OPTS="-Xms128m -Xmx1g"
+# An OutOfMemoryError ends the process (exit 3): a JVM that ran out of heap may have lost any thread, and clients
+# resume exactly from their ids on a restarted or another instance, while a half-dead one would serve nothing.
+STREAMGATE_DEFAULT_JAVA_OPTS="-Xms128m -Xmx1g -XX:+ExitOnOutOfMemoryError"
 # Looks at $JAVA_HOME, the `java` on PATH, then the usual install folders; the first one >= 21 wins.
 
 streamgate_java_major() {

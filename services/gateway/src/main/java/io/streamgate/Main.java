@@ -6,6 +6,7 @@ import io.streamgate.config.Settings;
 import io.streamgate.embedded.EmbeddedKafka;
 import io.streamgate.embedded.EmbeddedKafkaException;
 import io.streamgate.http.CannotListenException;
+import io.streamgate.supervise.Fatal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public final class Main {
 
     public static void main(String[] args) throws InterruptedException {
         configureLogging();
+        Fatal.install();
         Logger log = LoggerFactory.getLogger(Main.class);
         Settings settings;
         try {

@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.fanout.Fanout;
+import io.streamgate.observe.HeapBudget;
 import io.streamgate.observe.ObserveEndpoints;
 import io.streamgate.producer.EventValidator;
 import io.streamgate.producer.UnknownTypes;
@@ -41,6 +42,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.time.Duration;
 import java.util.UUID;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running Streamgate instance: its Kafka clients, its endpoints and its web server, built from
@@ -90,6 +92,9 @@ public final class Streamgate implements AutoCloseable {
             new JvmGcMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
+            HeapBudget budget = HeapBudget.of(settings);
+            budget.register(registry);
+            budget.report(LoggerFactory.getLogger(HeapBudget.class), Runtime.getRuntime().maxMemory());
             idempotency = Idempotency.start(kafka, offsets, settings.publish().idempotency(),
                     settings.kafka().requestTimeout(), json, registry);
             fanout = new Fanout(enabled, kafka, offsets, settings.fanout(), settings.sse(),

@@ -101,6 +101,7 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.integer("streamgate.publish.maxBatchEvents", 1, 100_000),
                 r.integer("streamgate.publish.maxNestingDepth", 1, 1_000),
                 r.integer("streamgate.publish.maxNumberLength", 1, 1_000),
+                r.integer("streamgate.publish.maxInFlightBytes", 64, Integer.MAX_VALUE),
                 r.string("streamgate.publish.source"),
                 idempotency(r, kafka.requestTimeout()));
         FanoutSettings fanout = new FanoutSettings(
@@ -110,9 +111,20 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.duration("streamgate.fanout.idleGrace", Duration.ZERO, Duration.ofDays(1)),
                 r.integer("streamgate.fanout.catchUp.readers", 1, 256),
                 r.integer("streamgate.fanout.catchUp.chunkEvents", 1, 1_000_000),
+                r.integer("streamgate.fanout.catchUp.chunkBytes", 64 * 1024, Integer.MAX_VALUE),
+                r.duration("streamgate.fanout.catchUp.readTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
+                r.integer("streamgate.fanout.pollRecords", 1, 1_000_000),
+                r.integer("streamgate.fanout.fetchBytes", 64 * 1024, Integer.MAX_VALUE),
+                r.integer("streamgate.fanout.maxRecordBytes", 1024, Integer.MAX_VALUE),
+                r.integer("streamgate.fanout.checkpointEvery", 1, 1_000_000),
                 r.integer("streamgate.fanout.maxLagEvents", 1, Integer.MAX_VALUE),
                 r.integer("streamgate.fanout.batchBytes", 1024, 64 * 1024 * 1024),
                 r.duration("streamgate.fanout.metadataRefresh", Duration.ofMillis(100), Duration.ofHours(1)));
+        if (publish.maxInFlightBytes() < publish.maxBatchBytes()) {
+            r.problem("streamgate.publish.maxInFlightBytes", publish.maxInFlightBytes(), "must be at least "
+                    + "streamgate.publish.maxBatchBytes (" + publish.maxBatchBytes() + "), or a full batch could "
+                    + "never be published");
+        }
         if (server.maxPayloadSize() < publish.maxBatchBytes()) {
             r.problem("streamgate.server.maxPayloadSize", server.maxPayloadSize(), "must be at least "
                     + "streamgate.publish.maxBatchBytes (" + publish.maxBatchBytes() + "), so that publishing "

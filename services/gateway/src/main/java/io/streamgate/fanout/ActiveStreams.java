@@ -208,10 +208,12 @@ final class ActiveStreams {
 
     /** Starts feeding a new tail from the prepared start (caller holds the monitor). */
     private ActiveStream install(StreamDefinition stream, Activation prepared) {
+        FanoutMetrics.StreamMeters meters = metrics.stream(stream.name());
         StreamLog log = new StreamLog(stream, Position.of(stream.topics(), prepared.next(), prepared.incarnations()),
-                settings.tailEvents(), settings.tailBytes());
+                settings.tailEvents(), settings.tailBytes(), settings.checkpointEvery(),
+                new RecordFrames(stream.payload(), settings.maxRecordBytes(), meters::skipped));
         CompletableFuture<Void> warm = reader.activate(log, prepared.start(), prepared.latest());
-        ActiveStream a = new ActiveStream(log, metrics.stream(stream.name()), warm, prepared.counts(),
+        ActiveStream a = new ActiveStream(log, meters, warm, prepared.counts(),
                 prepared.earliest(), new LogEnds(offsets));
         active.put(stream.name(), a);
         LOG.info("Stream {} activated: tail from {} (warming up to {})", stream.name(), prepared.start(),

@@ -1,5 +1,6 @@
 package io.streamgate.fanout;
 
+import io.streamgate.config.FanoutSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,9 +20,11 @@ import org.apache.kafka.common.TopicPartition;
  * a subscriber borrows one for a single bounded read, then gives it back before writing to its client, so a slow
  * client never holds a reader.
  *
- * <p>Thread-safe. At most {@code readers} reads run at once, and at most {@value #CHUNKS_PER_READER} chunks per
- * reader are held (read, not yet written) at once; further callers wait their turn. A chunk must be closed once
- * written.
+ * <p>Thread-safe. At most {@code readers} reads run at once, and at most {@value FanoutSettings#CHUNKS_PER_READER} chunks per
+ * reader are held (read, not yet written) at once; further callers wait their turn. A chunk holds at most
+ * {@code maxRecords} records and {@code maxBytes} bytes of record values (a single larger record goes alone), so
+ * all catching-up subscribers together hold at most readers × {@value FanoutSettings#CHUNKS_PER_READER} × that. A chunk must be
+ * closed once written.
  */
 final class CatchUpReaders implements AutoCloseable {
     private final int readers;
@@ -32,7 +35,7 @@ final class CatchUpReaders implements AutoCloseable {
     private final ConcurrentLinkedDeque<KafkaConsumer<byte[], byte[]>> idle = new ConcurrentLinkedDeque<>();
     private final Supplier<KafkaConsumer<byte[], byte[]>> factory;
     private final int maxRecords;
-    static final int CHUNKS_PER_READER = 4;
+    private final long maxBytes;
     private final List<KafkaConsumer<byte[], byte[]>> all = new ArrayList<>();
 
     /**
@@ -75,17 +78,18 @@ final class CatchUpReaders implements AutoCloseable {
         }
     }
 
-    CatchUpReaders(int readers, int maxRecords, Supplier<KafkaConsumer<byte[], byte[]>> factory) {
+    CatchUpReaders(int readers, int maxRecords, long maxBytes, Supplier<KafkaConsumer<byte[], byte[]>> factory) {
         this.readers = readers;
         this.permits = new Semaphore(readers, true);
-        this.chunks = new Semaphore(readers * CHUNKS_PER_READER, true);
+        this.chunks = new Semaphore(readers * FanoutSettings.CHUNKS_PER_READER, true);
         this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
         this.factory = factory;
     }
 
     /**
      * Reads from {@code from} (inclusive) up to {@code until} (exclusive) per partition, at most the configured
-     * number of records. {@code deletedUntil} names partitions whose start was deleted: their records begin at
+     * number of records and bytes. {@code deletedUntil} names partitions whose start was deleted: their records begin at
      * that offset.
      */
     Chunk read(Map<TopicPartition, Long> from, Map<TopicPartition, Long> until, Duration timeout)
@@ -114,8 +118,11 @@ final class CatchUpReaders implements AutoCloseable {
             Map<TopicPartition, Long> deleted = new HashMap<>();
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             Map<TopicPartition, Long> next = new HashMap<>(from);
+            long bytes = 0;
+            boolean full = false;
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (records.size() < maxRecords && System.nanoTime() < deadline && !done(next, until)) {
+            while (!full && records.size() < maxRecords && bytes < maxBytes && System.nanoTime() < deadline
+                    && !done(next, until)) {
                 ConsumerRecords<byte[], byte[]> polled;
                 try {
                     polled = consumer.poll(Duration.ofMillis(100));
@@ -135,13 +142,19 @@ final class CatchUpReaders implements AutoCloseable {
                     if (record.offset() < next.get(tp) || record.offset() >= until.get(tp)) {
                         continue;
                     }
-                    if (records.size() >= maxRecords) {
+                    long size = record.value() == null ? 0 : record.value().length;
+                    if (truncated || records.size() >= maxRecords
+                            || (!records.isEmpty() && bytes + size > maxBytes)) {
+                        // Left for the next read (which seeks back to it): the chunk is full. Nothing after it is
+                        // taken either, or a partition's later record would pass over this one.
                         truncated = true;
                         continue;
                     }
                     records.add(record);
+                    bytes += size;
                     next.put(tp, record.offset() + 1);
                 }
+                full = truncated;
                 if (!truncated) {
                     // The consumer's position also steps over transaction markers and compacted offsets.
                     for (TopicPartition tp : from.keySet()) {

@@ -27,18 +27,18 @@ final class ChunkDelivery {
     private final Ending ending;
     private final FanoutMetrics.StreamMeters meters;
     private final List<String> topics;
-    private final StreamDefinition.Payload payload;
+    private final RecordFrames frames;
     private final int batchBytes;
 
     ChunkDelivery(SseConnection connection, ClientPosition position, Selection selection, Ending ending,
-                  FanoutMetrics.StreamMeters meters, StreamDefinition stream, int batchBytes) {
+                  FanoutMetrics.StreamMeters meters, StreamDefinition stream, RecordFrames frames, int batchBytes) {
         this.connection = connection;
         this.position = position;
         this.selection = selection;
         this.ending = ending;
         this.meters = meters;
         this.topics = stream.topics();
-        this.payload = stream.payload();
+        this.frames = frames;
         this.batchBytes = batchBytes;
     }
 
@@ -70,7 +70,7 @@ final class ChunkDelivery {
                 continue;
             }
             String id = position.own.id();
-            SseFrames.appendEvent(batch, id, type, SsePayload.data(record, payload, type));
+            frames.append(batch, id, record, type);
             events++;
             position.idPending = false;
             if (selection.finishes(type)) {

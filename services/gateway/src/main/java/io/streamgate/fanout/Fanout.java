@@ -11,6 +11,7 @@ import io.streamgate.kafka.MissingTopics;
 import io.streamgate.resume.EventIdCodec;
 import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.SseConnection;
+import io.streamgate.supervise.Periodic;
 import io.streamgate.subscription.StartAt;
 import io.streamgate.subscription.StartResolver;
 import io.streamgate.subscription.SubscribeRequest;
@@ -64,7 +65,7 @@ public final class Fanout implements AutoCloseable {
         this.settings = settings;
         this.sse = sse;
         this.metrics = new FanoutMetrics(registry);
-        this.reader = new LiveReader(kafka.newLiveConsumer(2_000),
+        this.reader = new LiveReader(kafka.newLiveConsumer(settings.pollRecords(), settings.fetchBytes()),
                 (tp, logs) -> retire(tp.topic(), a -> logs.contains(a.log)));
         offsets.onRecreated(topic -> {
             int now = offsets.incarnations(List.of(topic))[0];
@@ -74,7 +75,8 @@ public final class Fanout implements AutoCloseable {
         this.housekeeping = new Housekeeping(this.streams, active, offsets, reader, settings, missing, registry,
                 this::retire);
         this.catchUp = new CatchUpReaders(settings.catchUpReaders(), settings.catchUpChunkEvents(),
-                () -> kafka.newConsumer(settings.catchUpChunkEvents()));
+                settings.catchUpChunkBytes(), () -> kafka.newConsumer(settings.catchUpChunkEvents(),
+                settings.fetchBytes()));
         Gauge.builder("streamgate.catchup.readers.busy", catchUp, CatchUpReaders::busy)
                 .description("Catch-up reads running now (bound: fanout.catchUp.readers)").register(registry);
         Gauge.builder("streamgate.catchup.waiting", catchUp, CatchUpReaders::waiting)
@@ -83,6 +85,9 @@ public final class Fanout implements AutoCloseable {
         registerBound(registry, "fanout.tail.bytes", settings.tailBytes());
         registerBound(registry, "fanout.catchUp.readers", settings.catchUpReaders());
         registerBound(registry, "fanout.catchUp.chunkEvents", settings.catchUpChunkEvents());
+        registerBound(registry, "fanout.catchUp.chunkBytes", settings.catchUpChunkBytes());
+        registerBound(registry, "fanout.fetchBytes", settings.fetchBytes());
+        registerBound(registry, "fanout.maxRecordBytes", settings.maxRecordBytes());
         registerBound(registry, "fanout.maxLagEvents", settings.maxLagEvents());
         registerBound(registry, "fanout.batchBytes", settings.batchBytes());
         for (StreamDefinition stream : streams) {
@@ -109,7 +114,8 @@ public final class Fanout implements AutoCloseable {
      */
     public void start() {
         try {
-            janitor.scheduleWithFixedDelay(housekeeping, 0, 1, TimeUnit.SECONDS);
+            janitor.scheduleWithFixedDelay(Periodic.of("Fan-out housekeeping", housekeeping), 0, 1,
+                    TimeUnit.SECONDS);
             started = true;
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             // closed before Kafka ever answered
@@ -244,7 +250,8 @@ public final class Fanout implements AutoCloseable {
             subscriber.drainBy(now + spread, jitteredRetry());
         }
         // Waiters only wake for new records or their own deadlines: nudge them often while draining.
-        janitor.scheduleAtFixedRate(() -> active.all().forEach(a -> a.log.wakeAll()), 0, 100,
+        janitor.scheduleAtFixedRate(Periodic.of("Drain wake-ups",
+                () -> active.all().forEach(a -> a.log.wakeAll())), 0, 100,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -263,7 +270,7 @@ public final class Fanout implements AutoCloseable {
 
     /** The advertised retry plus up to as much again at random: reconnects spread over other instances. */
     private Duration jitteredRetry() {
-        long base = Math.max(100, sse.retry().toMillis());
+        long base = sse.retry().toMillis();
         return Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base + 1));
     }
 

@@ -33,6 +33,7 @@ final class FanoutMetrics {
         private final Counter lagCloses;
         private final Counter caughtUp;
         private final Counter gaps;
+        private final Counter skipped;
         private final Timer latency;
 
         private StreamMeters(String stream) {
@@ -48,6 +49,10 @@ final class FanoutMetrics {
                     "Subscribers closed (with their id) for lagging more than fanout.maxLagEvents");
             caughtUp = counter("streamgate.catchup.events", stream, "Records read from Kafka by catch-up readers");
             gaps = counter("streamgate.gaps", stream, "streamgate.gap events sent");
+            skipped = Counter.builder("streamgate.records.skipped").tag("stream", stream).tag("reason", "too-large")
+                    .description("Records replaced by a streamgate.skipped event (value over fanout.maxRecordBytes),"
+                            + " counted each time one is framed: once for the tail, once per catch-up read")
+                    .register(registry);
             latency = Timer.builder("streamgate.delivery.latency").tag("stream", stream)
                     .description("From a record's Kafka timestamp to its write to a live subscriber (1 in 8 writes)")
                     .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
@@ -56,6 +61,10 @@ final class FanoutMetrics {
 
         private Counter counter(String name, String stream, String description) {
             return Counter.builder(name).tag("stream", stream).description(description).register(registry);
+        }
+
+        void skipped() {
+            skipped.increment();
         }
 
         void delivered(long count, long size) {

@@ -1,6 +1,7 @@
 package io.streamgate.fanout;
 
 import io.streamgate.resume.Gap;
+import io.streamgate.supervise.Backoff;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -148,25 +148,18 @@ final class LiveReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The reader's loop. An exception in a step (a Kafka client fault, a record the framing did not expect) is
+     * retried with backoff from where the consumer is; an {@link Error} escapes, and the process ends (see
+     * {@link io.streamgate.supervise}).
+     */
     private void run() {
+        Backoff backoff = new Backoff(LOG, "Live reader", Duration.ofSeconds(5));
         while (running) {
             try {
-                Consumer<KafkaConsumer<byte[], byte[]>> command;
-                while ((command = commands.poll()) != null) {
-                    command.accept(consumer);
+                if (step()) {
+                    backoff.succeeded();
                 }
-                if (consumer.assignment().isEmpty()) {
-                    synchronized (this) {
-                        if (commands.isEmpty() && running) {
-                            wait(POLL.toMillis());
-                        }
-                    }
-                    continue;
-                }
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                dispatch(records);
-                completeWarmLogs(consumer);
-                recordLag(consumer);
             } catch (WakeupException e) {
                 // a command is waiting, or we are closing
             } catch (OffsetOutOfRangeException e) {
@@ -174,12 +167,36 @@ final class LiveReader implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (KafkaException e) {
-                LOG.warn("Live reader: {}; retrying", e.getMessage());
             } catch (RuntimeException e) {
-                LOG.error("Live reader failed; retrying", e);
+                try {
+                    backoff.failed(e);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
+    }
+
+    /** Runs queued commands, then polls once; returns whether it polled. */
+    private boolean step() throws InterruptedException {
+        Consumer<KafkaConsumer<byte[], byte[]>> command;
+        while ((command = commands.poll()) != null) {
+            command.accept(consumer);
+        }
+        if (consumer.assignment().isEmpty()) {
+            synchronized (this) {
+                if (commands.isEmpty() && running) {
+                    wait(POLL.toMillis());
+                }
+            }
+            return false;
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        dispatch(records);
+        completeWarmLogs(consumer);
+        recordLag(consumer);
+        return true;
     }
 
     /** Records behind the log end per partition, as of the last fetch (consumer thread only; read anywhere). */

@@ -24,7 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * consumed them, each framed once, bounded by count and bytes (oldest evicted first).
  *
  * <p>Every entry carries the stream's live position after it (its id). The position before the oldest entry is the
- * {@linkplain Snapshot#base() base}; every {@value #CHECKPOINT_EVERY} entries a copy of the live position is kept
+ * {@linkplain Snapshot#base() base}; every {@code checkpointEvery} entries a copy of the live position is kept
  * as a checkpoint, so a resuming subscriber can find where to start merging without scanning the whole tail.
  *
  * <p>Live subscribers register a {@link Waiter}: scanning ones are woken once per appended batch; keyed ones get
@@ -36,11 +36,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * snapshots, registration and waiting while merging use a lock.
  */
 final class StreamLog {
-    static final int CHECKPOINT_EVERY = 512;
-
     private final StreamDefinition stream;
     private final Entry[] ring;
     private final long maxBytes;
+    private final int checkpointEvery;
+    private final RecordFrames frames;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
     /** Counts wakeAll() calls; guarded by lock. */
@@ -67,16 +67,31 @@ final class StreamLog {
     record Snapshot(Position base, long firstSeq, Position head, long lastSeq, List<Checkpoint> checkpoints) {
     }
 
-    StreamLog(StreamDefinition stream, Position start, int maxEvents, long maxBytes) {
+    /**
+     * @param maxEvents       entries held at most
+     * @param maxBytes        {@linkplain Entry#weight() bytes} held at most: an evicted entry is released at once, so
+     *                        the bound holds while the tail fills (warm-up included); one entry is kept even when
+     *                        it alone is larger
+     * @param checkpointEvery entries between two checkpoints
+     */
+    StreamLog(StreamDefinition stream, Position start, int maxEvents, long maxBytes, int checkpointEvery,
+              RecordFrames frames) {
         this.stream = stream;
         this.ring = new Entry[maxEvents];
         this.maxBytes = maxBytes;
+        this.checkpointEvery = checkpointEvery;
+        this.frames = frames;
         this.head = new Cursor(stream.name(), start);
         this.base = new Cursor(stream.name(), start);
     }
 
     StreamDefinition stream() {
         return stream;
+    }
+
+    /** How this stream's records become events; shared with its catch-up deliveries. */
+    RecordFrames frames() {
+        return frames;
     }
 
     long lastSeq() {
@@ -143,9 +158,9 @@ final class StreamLog {
                 head.advance(topicIndex, record.partition(), record.offset() + 1);
                 String type = SsePayload.type(record);
                 String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-                String data = SsePayload.data(record, stream.payload(), type);
-                store(++seq, topicIndex, record.partition(), record.offset(), record.timestamp(), key, type, data,
-                        false);
+                String id = head.id();
+                store(++seq, topicIndex, record.partition(), record.offset(), record.timestamp(), key, type, id,
+                        frames.frame(id, record, type), false);
             }
             if (seq > lastSeq) {
                 publish(seq);
@@ -166,7 +181,9 @@ final class StreamLog {
             base.ensurePartitions(topicIndex, partition + 1, 0);
             head.advance(topicIndex, partition, to + 1);
             long seq = lastSeq + 1;
-            store(seq, topicIndex, partition, to, System.currentTimeMillis(), null, Gap.EVENT_TYPE, gapJson, true);
+            String id = head.id();
+            store(seq, topicIndex, partition, to, System.currentTimeMillis(), null, Gap.EVENT_TYPE, id,
+                    SseFrames.event(id, Gap.EVENT_TYPE, gapJson), true);
             publish(seq);
         } finally {
             lock.unlock();
@@ -174,9 +191,7 @@ final class StreamLog {
     }
 
     private void store(long seq, int topicIndex, int partition, long offset, long timestamp, String key, String type,
-                       String data, boolean control) {
-        String id = head.id();
-        byte[] frame = SseFrames.event(id, type, data);
+                       String id, byte[] frame, boolean control) {
         Entry entry = new Entry(seq, topicIndex, partition, offset, timestamp, key, type, id, frame, 5 + id.length(),
                 control);
         int slot = (int) (seq % ring.length);
@@ -188,7 +203,7 @@ final class StreamLog {
         while (bytes > maxBytes && firstSeq < seq) {
             evictOldest();
         }
-        if (seq % CHECKPOINT_EVERY == 0) {
+        if (seq % checkpointEvery == 0) {
             checkpoints.addLast(new Checkpoint(seq, head.position()));
         }
         route(entry);
@@ -220,7 +235,10 @@ final class StreamLog {
     }
 
     private void evictOldest() {
-        Entry oldest = ring[(int) (firstSeq % ring.length)];
+        int slot = (int) (firstSeq % ring.length);
+        Entry oldest = ring[slot];
+        // Released now, not when the slot is reused: the byte bound is what the heap budget counts on.
+        ring[slot] = null;
         base.advance(oldest.topic(), oldest.partition(), oldest.offset() + 1);
         bytes -= oldest.weight();
         firstSeq = firstSeq + 1;

@@ -70,7 +70,7 @@ final class Subscriber {
         this.position = new ClientPosition(new Cursor(stream, start));
         this.ending = new Ending(connection, sse, request.end(), position);
         this.chunks = new ChunkDelivery(connection, position, selection, ending, meters, request.stream(),
-                bounds.batchBytes());
+                log.frames(), bounds.batchBytes());
         this.live = new LiveDelivery(log, connection, position, selection, ending, meters, alarm, bounds.batchBytes());
     }
 
@@ -261,7 +261,7 @@ final class Subscriber {
     /** @return true when the subscription finished (an {@code until} event was delivered) */
     private boolean readFromKafka(Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
             throws InterruptedException {
-        try (CatchUpReaders.Chunk chunk = catchUp.read(from, until, Duration.ofSeconds(10))) {
+        try (CatchUpReaders.Chunk chunk = catchUp.read(from, until, bounds.catchUpReadTimeout())) {
             return chunks.deliver(chunk);
         }
     }

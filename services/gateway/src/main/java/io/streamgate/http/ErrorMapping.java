@@ -23,6 +23,7 @@ import io.streamgate.limits.RateLimitedException;
 import io.streamgate.limits.TooManyConnectionsException;
 import io.streamgate.publish.InvalidEventException;
 import io.streamgate.publish.PayloadTooLargeException;
+import io.streamgate.publish.PublishBusyException;
 import io.streamgate.publish.UnsupportedMediaTypeException;
 import io.streamgate.request.InvalidRequestBodyException;
 import io.streamgate.request.UnknownParameterException;
@@ -95,6 +96,11 @@ final class ErrorMapping {
         routing.error(InvalidEventException.class, (req, res, e) -> send(req, res, invalidEvent(e)));
         routing.error(PayloadTooLargeException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.REQUEST_ENTITY_TOO_LARGE_413, "too-large", "Event too large", e.getMessage())));
+        routing.error(PublishBusyException.class, (req, res, e) -> {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            send(req, res, Problem.of(Status.SERVICE_UNAVAILABLE_503, "publish-busy", "Publishing busy",
+                    e.getMessage()));
+        });
         routing.error(UnsupportedMediaTypeException.class, (req, res, e) -> send(req, res,
                 Problem.of(Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported-media-type", "Unsupported media type",
                         e.getMessage())));

@@ -20,6 +20,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.record.TimestampType;
+import io.streamgate.supervise.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,9 @@ final class IdempotencyLog implements AutoCloseable {
         this.json = json;
         this.windowMs = window.toMillis();
         this.pendingTimeoutMs = pendingTimeout.toMillis();
-        this.consumer = kafka.newConsumer(2000);
+        // Claims and stored responses are small (a batch's response is ~100 bytes per event): 1 MiB per fetch
+        // keeps this reader's memory bounded without slowing the replay of one window at start.
+        this.consumer = kafka.newConsumer(2000, 1 << 20);
         this.thread = Thread.ofPlatform().name("streamgate-idempotency").daemon(true)
                 .start(() -> run(offsets, createTopic));
     }
@@ -97,38 +100,53 @@ final class IdempotencyLog implements AutoCloseable {
             if (!prepare(offsets, createTopic)) {
                 return;
             }
+            Backoff backoff = new Backoff(LOG, "The idempotency log reader", Duration.ofSeconds(5));
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                Map<Integer, Long> reached = new HashMap<>();
-                for (TopicPartition tp : consumer.assignment()) {
-                    reached.put(tp.partition(), consumer.position(tp));
-                }
-                lock.lock();
                 try {
-                    records.forEach(this::apply);
-                    positions.putAll(reached);
-                    evictOld();
-                    progressed.signalAll();
-                } finally {
-                    lock.unlock();
+                    poll();
+                    failure = null;
+                    backoff.succeeded();
+                } catch (WakeupException closing) {
+                    throw closing;
+                } catch (RuntimeException e) {
+                    // Idempotent publishes answer 503 while this lasts; the reader retries from where it is.
+                    failure = e;
+                    signalProgress();
+                    backoff.failed(e);
                 }
             }
         } catch (WakeupException closing) {
             // close() woke the poll
         } catch (InterruptedException closing) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("The idempotency log reader stopped; idempotent publishes answer 503 until restart: {}",
-                    e.toString());
-            failure = e;
-            lock.lock();
-            try {
-                progressed.signalAll();
-            } finally {
-                lock.unlock();
-            }
         } finally {
             consumer.close(Duration.ofSeconds(1));
+        }
+    }
+
+    private void poll() {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        Map<Integer, Long> reached = new HashMap<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            reached.put(tp.partition(), consumer.position(tp));
+        }
+        lock.lock();
+        try {
+            records.forEach(this::apply);
+            positions.putAll(reached);
+            evictOld();
+            progressed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signalProgress() {
+        lock.lock();
+        try {
+            progressed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -6,6 +6,7 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamgate.supervise.Periodic;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +36,8 @@ public final class HeadersDeadline implements Http1ConnectionListener, AutoClose
                 .description("Connections closed because request headers took longer than server.headersTimeout")
                 .register(registry);
         long period = Math.clamp(timeout.toMillis() / 4, 25, 1_000);
-        sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(Periodic.of("Headers deadline", this::sweep), period, period,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.streamgate.limits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.sse.SseConnection;
+import io.streamgate.supervise.Periodic;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +36,8 @@ public final class WriteWatchdog implements AutoCloseable {
                 .register(registry);
         // Scanning four times per timeout closes a stalled stream between 1 and 1.25 timeouts after it stalled.
         long period = Math.clamp(timeout.toMillis() / 4, 25, 1_000);
-        scanner.scheduleWithFixedDelay(this::scan, period, period, TimeUnit.MILLISECONDS);
+        scanner.scheduleWithFixedDelay(Periodic.of("Write watchdog", this::scan), period, period,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Watches {@code connection} until the returned handle is closed (when its stream ends). */

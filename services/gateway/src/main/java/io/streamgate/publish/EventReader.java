@@ -51,8 +51,13 @@ final class EventReader {
         this.settings = settings;
     }
 
+    /** The most bytes a body may have: a batch's limit, or one event's data plus room for its attributes. */
+    long limit(boolean batch) {
+        return batch ? settings.maxBatchBytes() : settings.maxEventBytes() + 64L * 1024;
+    }
+
     Body read(InputStream in, boolean batch, EventValidator validator) throws IOException {
-        long limit = batch ? settings.maxBatchBytes() : settings.maxEventBytes() + 64L * 1024;
+        long limit = limit(batch);
         Bounded body = new Bounded(in, limit, batch ? "ndjson\n" : "json\n");
         List<OutgoingEvent> events = new ArrayList<>();
         List<Violation> violations = new ArrayList<>();

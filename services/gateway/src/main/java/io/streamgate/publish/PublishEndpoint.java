@@ -26,6 +26,7 @@ import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.MissingTopicException;
 import io.streamgate.producer.DomainEvent;
 import io.streamgate.producer.EventValidator;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -60,6 +61,7 @@ public final class PublishEndpoint implements Handler {
     private final Idempotency idempotency;
     private final EventValidator validator;
     private final PublishSettings settings;
+    private final InFlightBodies inFlight;
     private final ObjectMapper json;
     private final Supplier<Map<String, List<String>>> missingTopics;
 
@@ -77,6 +79,10 @@ public final class PublishEndpoint implements Handler {
         this.metrics = new PublishMetrics(registry);
         this.access = access;
         this.reader = new EventReader(json, settings);
+        this.inFlight = new InFlightBodies(settings.maxInFlightBytes());
+        io.micrometer.core.instrument.Gauge.builder("streamgate.publish.inflight.bytes", inFlight,
+                InFlightBodies::reserved).description("Bytes of publish bodies being read and written now (bound: "
+                + "publish.maxInFlightBytes)").register(registry);
         this.publisher = new EventPublisher(offsets, timeout, json);
         this.validator = validator;
         this.producer = producer;
@@ -109,6 +115,17 @@ public final class PublishEndpoint implements Handler {
         }
         Optional<IdempotencyKey> explicitKey = req.headers().first(IDEMPOTENCY_KEY).map(Idempotency::parseKey)
                 .map(IdempotencyKey::header);
+        long declared = req.headers().contentLength().orElse(Long.MAX_VALUE);
+        int reserved = inFlight.reserve(Math.min(declared, reader.limit(batch)));
+        try {
+            publish(req, res, stream, caller, batch, explicitKey, started);
+        } finally {
+            inFlight.release(reserved);
+        }
+    }
+
+    private void publish(ServerRequest req, ServerResponse res, StreamDefinition stream, Principal caller,
+                         boolean batch, Optional<IdempotencyKey> explicitKey, long started) throws IOException {
         EventReader.Body body = reader.read(RequestBody.of(req), batch, validator.with(stream.unknownTypes()));
         List<OutgoingEvent> events = body.events();
         Optional<IdempotencyKey> key = explicitKey.or(() -> impliedKey(events));

@@ -31,8 +31,7 @@ import org.junit.jupiter.api.Test;
 class KeyedDeliveryTest {
     private static final StreamDefinition STREAM = new StreamDefinition("s", List.of("t"), "", 1, true,
             StreamDefinition.Payload.DATA, io.streamgate.producer.UnknownTypes.ACCEPT, StreamDefinition.OPEN, true);
-    private static final FanoutSettings BOUNDS = new FanoutSettings(1_000, 64L << 20, 0, Duration.ofMinutes(1), 1,
-            100, 1_000_000, 1 << 20, Duration.ofSeconds(10));
+    private static final FanoutSettings BOUNDS = TestLogs.BOUNDS;
     private static final SseSettings SSE = new SseSettings(Duration.ofSeconds(1), Duration.ofSeconds(3),
             Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO, Duration.ZERO);
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -52,7 +51,7 @@ class KeyedDeliveryTest {
 
     @Test
     void aRecordReachesAndWakesOnlyTheSubscribersOfItsKey() {
-        StreamLog log = new StreamLog(STREAM, Position.of(List.of("t"), new long[][] {{0}}), 1_000, 64L << 20);
+        StreamLog log = TestLogs.log(STREAM, Position.of(List.of("t"), new long[][] {{0}}), 1_000, 64L << 20);
         Waiter a = new Waiter(Thread.currentThread(), Set.of("a"));
         Waiter b = new Waiter(Thread.currentThread(), Set.of("b"));
         Waiter ac = new Waiter(Thread.currentThread(), Set.of("a", "c"));
@@ -86,7 +85,7 @@ class KeyedDeliveryTest {
 
     @Test
     void anInboxWhoseOldestEntryLeftTheTailOverflowsSoTheSubscriberMergesFromItsLastId() {
-        StreamLog log = new StreamLog(STREAM, Position.of(List.of("t"), new long[][] {{0}}), 10, 64L << 20);
+        StreamLog log = TestLogs.log(STREAM, Position.of(List.of("t"), new long[][] {{0}}), 10, 64L << 20);
         Waiter a = new Waiter(Thread.currentThread(), Set.of("a"));
         log.register(a);
         log.append(0, records("a"));
@@ -101,7 +100,7 @@ class KeyedDeliveryTest {
 
     @Test
     void aKeyedSubscriberWritesOnlyItsRecordsAndItsIdThenCoversTheOthers() {
-        StreamLog log = new StreamLog(STREAM, Position.of(List.of("t"), new long[][] {{0}}), 1_000, 64L << 20);
+        StreamLog log = TestLogs.log(STREAM, Position.of(List.of("t"), new long[][] {{0}}), 1_000, 64L << 20);
         RecordingOutput out = subscribe(log, Set.of("alice"));
         await().atMost(WAIT).until(() -> log.waiters() == 1);
         log.append(0, records("alice"));
@@ -117,7 +116,7 @@ class KeyedDeliveryTest {
 
     @Test
     void turningLiveWhileRecordsKeepComingLosesAndRepeatsNothing() {
-        StreamLog log = new StreamLog(STREAM, Position.of(List.of("t"), new long[][] {{0}}), 100_000, 64L << 20);
+        StreamLog log = TestLogs.log(STREAM, Position.of(List.of("t"), new long[][] {{0}}), 100_000, 64L << 20);
         for (int i = 0; i < 300; i++) {
             log.append(0, records(i % 3 == 0 ? "alice" : "bob"));
         }
@@ -143,9 +142,7 @@ class KeyedDeliveryTest {
         RecordingOutput out = new RecordingOutput();
         Position start = Position.of(List.of("t"), new long[][] {{0}});
         SubscribeRequest request = new SubscribeRequest(STREAM, new StartAt.Resume(start), keys, Set.of());
-        CatchUpReaders noKafka = new CatchUpReaders(1, 10, () -> {
-            throw new AssertionError("this test's subscribers must be served from the tail");
-        });
+        CatchUpReaders noKafka = TestLogs.noKafka();
         Subscriber subscriber = new Subscriber(log, request, start, new SseConnection(out), SSE, BOUNDS, noKafka,
                 new FanoutMetrics(new SimpleMeterRegistry()).stream("s"), alarm);
         subscribers.add(subscriber);

@@ -29,8 +29,7 @@ import org.junit.jupiter.api.Test;
 class StreamLogAndSubscriberTest {
     private static final StreamDefinition STREAM = new StreamDefinition("s", List.of("t"), "", 2, true,
             StreamDefinition.Payload.DATA, io.streamgate.producer.UnknownTypes.ACCEPT, StreamDefinition.OPEN, true);
-    private static final FanoutSettings BOUNDS = new FanoutSettings(1_000, 64L << 20, 0, Duration.ofMinutes(1), 1,
-            100, 1_000_000, 1 << 20, Duration.ofSeconds(10));
+    private static final FanoutSettings BOUNDS = TestLogs.BOUNDS;
     private static final SseSettings SSE = new SseSettings(Duration.ofMinutes(5), Duration.ofSeconds(3),
             Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO, Duration.ZERO);
     private final List<Thread> running = new ArrayList<>();
@@ -77,7 +76,7 @@ class StreamLogAndSubscriberTest {
 
     @Test
     void evictsTheOldestRecordsBeyondTheCountBoundAndMovesTheBase() {
-        StreamLog log = new StreamLog(STREAM, position(0, 0), 10, 64L << 20);
+        StreamLog log = TestLogs.log(STREAM, position(0, 0), 10, 64L << 20);
         log.append(0, records(0, 0, 25));
         assertThat(log.size()).isEqualTo(10);
         assertThat(log.firstSeq()).isEqualTo(16);
@@ -89,11 +88,44 @@ class StreamLogAndSubscriberTest {
 
     @Test
     void evictsTheOldestRecordsBeyondTheByteBound() {
-        StreamLog log = new StreamLog(STREAM, position(0, 0), 1_000, 10_000);
+        StreamLog log = TestLogs.log(STREAM, position(0, 0), 1_000, 10_000);
         log.append(0, records(0, 0, 100));
         assertThat(log.bytes()).isLessThanOrEqualTo(10_000);
         assertThat(log.size()).isBetween(1, 99);
         assertThat(log.snapshot().base().next(0, 0)).isEqualTo(100 - log.size());
+    }
+
+    @Test
+    void anEntryEvictedByTheByteBoundIsReleasedAtOnceNotWhenItsSlotIsReused() {
+        StreamLog log = TestLogs.log(STREAM, position(0, 0), 1_000, 10_000);
+        log.append(0, records(0, 0, 1));
+        java.lang.ref.WeakReference<byte[]> first = new java.lang.ref.WeakReference<>(log.get(1).frame());
+        log.append(0, records(0, 1, 200));
+        assertThat(log.get(1)).isNull();
+        // The ring has 1,000 slots and only 201 were written: slot 1 is not reused yet.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            System.gc();
+            return first.get() == null;
+        });
+    }
+
+    @Test
+    void aRecordLargerThanMaxRecordBytesBecomesASkippedEventWithTheRecordsPlaceAndId() {
+        java.util.concurrent.atomic.AtomicInteger skipped = new java.util.concurrent.atomic.AtomicInteger();
+        StreamLog log = new StreamLog(STREAM, position(0, 0), 1_000, 64L << 20, 512,
+                new RecordFrames(STREAM.payload(), 1_024, skipped::incrementAndGet));
+        byte[] big = new byte[1_025];
+        java.util.Arrays.fill(big, (byte) 'x');
+        log.append(0, List.of(record(0, 0), new ConsumerRecord<>("t", 0, 1, null, big), record(0, 2)));
+        RecordingOutput out = subscribe(log, position(0, 0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> events(out).size() == 3);
+        List<SseEvent> events = events(out);
+        assertThat(events.get(1).type()).isEqualTo("streamgate.skipped");
+        assertThat(events.get(1).data()).isEqualTo(
+                "{\"topic\":\"t\",\"partition\":0,\"offset\":1,\"bytes\":1025,\"limit\":1024,\"reason\":\"too-large\"}");
+        assertThat(events.get(1).lastEventId()).isEqualTo(log.get(2).id());
+        assertThat(events.get(2).data()).isEqualTo("{\"p\":0,\"o\":2}");
+        assertThat(skipped).hasValue(1);
     }
 
     @Test
@@ -136,9 +168,7 @@ class StreamLogAndSubscriberTest {
     private RecordingOutput subscribe(StreamLog log, Position start) {
         RecordingOutput out = new RecordingOutput();
         SubscribeRequest request = new SubscribeRequest(STREAM, new StartAt.Resume(start), Set.of(), Set.of());
-        CatchUpReaders noKafka = new CatchUpReaders(1, 10, () -> {
-            throw new AssertionError("this test's subscribers must be served from the tail");
-        });
+        CatchUpReaders noKafka = TestLogs.noKafka();
         Subscriber subscriber = new Subscriber(log, request, start, new SseConnection(out), SSE, BOUNDS, noKafka,
                 new FanoutMetrics(new SimpleMeterRegistry()).stream("s"), alarm);
         subscribers.add(subscriber);
@@ -147,7 +177,7 @@ class StreamLogAndSubscriberTest {
     }
 
     private static StreamLog log(long p0, long p1) {
-        return new StreamLog(STREAM, position(p0, p1), BOUNDS.tailEvents(), BOUNDS.tailBytes());
+        return TestLogs.log(STREAM, position(p0, p1), BOUNDS.tailEvents(), BOUNDS.tailBytes());
     }
 
     private static Position position(long p0, long p1) {

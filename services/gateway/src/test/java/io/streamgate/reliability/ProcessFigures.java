@@ -77,4 +77,22 @@ final class ProcessFigures {
             throw new AssertionError(e);
         }
     }
+
+    /**
+     * The JVM options {@code bin/streamgate run} starts an instance with by default, read from the launcher itself
+     * ({@code STREAMGATE_DEFAULT_JAVA_OPTS} in {@code bin/lib/jdk.sh}), so a test runs what a user runs.
+     */
+    static java.util.List<String> defaultJvmOptions() {
+        Path script = Path.of(System.getProperty("user.dir")).resolve("../../bin/lib/jdk.sh").normalize();
+        try {
+            Matcher m = Pattern.compile("(?m)^STREAMGATE_DEFAULT_JAVA_OPTS=\"([^\"]*)\"")
+                    .matcher(java.nio.file.Files.readString(script));
+            if (!m.find()) {
+                throw new AssertionError("no STREAMGATE_DEFAULT_JAVA_OPTS in " + script);
+            }
+            return java.util.List.of(m.group(1).trim().split("\\s+"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

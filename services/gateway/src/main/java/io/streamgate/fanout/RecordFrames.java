@@ -1,0 +1,60 @@
+package io.streamgate.fanout;
+
+import io.streamgate.config.StreamDefinition;
+import io.streamgate.event.SsePayload;
+import io.streamgate.sse.SseFrames;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Turns one stream's Kafka records into SSE events, the same way on the live path (framed once into the tail) and
+ * on the catch-up path (framed per subscriber): the record's type and data, or — for a record whose value is larger
+ * than {@code fanout.maxRecordBytes} — a {@value #SKIPPED_TYPE} event in its place, so that a client sees what it
+ * did not get and its id still moves past the record. An oversized value is never decoded or framed, so it costs
+ * no more memory than Kafka's fetch already did.
+ *
+ * <p>The notice keeps the record's key and type for filtering: a subscriber learns of skipped records it would
+ * have received, and of no others. Stateless apart from its counter; thread-safe.
+ */
+final class RecordFrames {
+    static final String SKIPPED_TYPE = "streamgate.skipped";
+
+    private final StreamDefinition.Payload payload;
+    private final int maxRecordBytes;
+    private final Runnable onSkipped;
+
+    /** @param onSkipped counts each record framed as skipped (once per framing: live tail, catch-up read) */
+    RecordFrames(StreamDefinition.Payload payload, int maxRecordBytes, Runnable onSkipped) {
+        this.payload = payload;
+        this.maxRecordBytes = maxRecordBytes;
+        this.onSkipped = onSkipped;
+    }
+
+    /** The complete event for {@code record} with {@code id}; {@code type} is its {@link SsePayload#type}. */
+    byte[] frame(String id, ConsumerRecord<byte[], byte[]> record, String type) {
+        if (tooLarge(record)) {
+            return SseFrames.event(id, SKIPPED_TYPE, skipped(record));
+        }
+        return SseFrames.event(id, type, SsePayload.data(record, payload, type));
+    }
+
+    /** Appends the event for {@code record} to a batch of several. */
+    void append(StringBuilder batch, String id, ConsumerRecord<byte[], byte[]> record, String type) {
+        if (tooLarge(record)) {
+            SseFrames.appendEvent(batch, id, SKIPPED_TYPE, skipped(record));
+        } else {
+            SseFrames.appendEvent(batch, id, type, SsePayload.data(record, payload, type));
+        }
+    }
+
+    private boolean tooLarge(ConsumerRecord<byte[], byte[]> record) {
+        return record.value() != null && record.value().length > maxRecordBytes;
+    }
+
+    private String skipped(ConsumerRecord<byte[], byte[]> record) {
+        onSkipped.run();
+        // Topic names are [a-zA-Z0-9._-] (Kafka's rule): nothing to escape.
+        return "{\"topic\":\"" + record.topic() + "\",\"partition\":" + record.partition() + ",\"offset\":"
+                + record.offset() + ",\"bytes\":" + record.value().length + ",\"limit\":" + maxRecordBytes
+                + ",\"reason\":\"too-large\"}";
+    }
+}
