@@ -125,7 +125,7 @@ public final class Streamgate implements AutoCloseable {
                     new SchemasEndpoint(schemas, json),
                     new SubscribeEndpoint(catalog, offsets, fanout, access,
                             new ConnectionLimits(settings.limits(), registry), watchdog, settings.sse(),
-                            settings.auth().expiryNotice(), registry, json),
+                            settings.auth().expiryNotice(), settings.limits().maxFilterValues(), registry, json),
                     new PublishEndpoint(catalog, access, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             fanout::missingTopics, settings.publish(), registry, json),

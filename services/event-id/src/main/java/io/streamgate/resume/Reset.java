@@ -8,8 +8,6 @@ package io.streamgate.resume;
 public record Reset(String topic) {
     /** The SSE event type that announces a reset. */
     public static final String EVENT_TYPE = "streamgate.reset";
-    /** The {@code streamgate.reconnect} reason of a stream ended because one of its topics was recreated. */
-    public static final String RECONNECT_REASON = "topic-reset";
 
     /** The data of a {@value #EVENT_TYPE} event: {@code {"topic":"…","reason":"recreated","from":"earliest"}}. */
     public String json() {

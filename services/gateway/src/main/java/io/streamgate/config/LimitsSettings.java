@@ -15,10 +15,11 @@ import java.util.List;
  * @param retryAfter              the {@code Retry-After} sent when a connection limit refuses a stream
  * @param trustedProxies          peers whose {@code X-Forwarded-For} is believed
  * @param writeTimeout            a single write or flush to a client that blocks longer closes the connection
+ * @param maxFilterValues         keys, and types, one subscription may filter on (each; {@code until} too)
  */
 public record LimitsSettings(int connectionsPerIp, int connectionsPerPrincipal, int subscribeRate,
                              int subscribeBurst, int trackedAddresses, Duration retryAfter, List<Cidr> trustedProxies,
-                             Duration writeTimeout) {
+                             Duration writeTimeout, int maxFilterValues) {
 
     public LimitsSettings {
         trustedProxies = List.copyOf(trustedProxies);
@@ -47,6 +48,7 @@ public record LimitsSettings(int connectionsPerIp, int connectionsPerPrincipal, 
                 r.integer(base + ".trackedAddresses", 1_000, 100_000_000),
                 r.duration(base + ".retryAfter", Duration.ofSeconds(1), Duration.ofHours(1)),
                 proxies,
-                r.duration(base + ".writeTimeout", Duration.ofMillis(100), Duration.ofHours(1)));
+                r.duration(base + ".writeTimeout", Duration.ofMillis(100), Duration.ofHours(1)),
+                r.integer(base + ".maxFilterValues", 1, 1_000_000));
     }
 }

@@ -3,9 +3,9 @@ package io.streamgate.fanout;
 import io.streamgate.config.SseSettings;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
+import io.streamgate.subscription.EndReason;
 import io.streamgate.subscription.StreamEnd;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * How one subscription keeps alive and ends: heartbeats (with an id-only frame when filters skipped records), the
@@ -21,7 +21,7 @@ final class Ending {
     private final ClientPosition position;
     private final EndSchedule schedule;
     private volatile Duration askedRetry;
-    private volatile String askedReason = StreamEnd.DRAINING;
+    private volatile EndReason askedReason = EndReason.DRAINING;
 
     Ending(SseConnection connection, SseSettings sse, StreamEnd end, ClientPosition position) {
         this.connection = connection;
@@ -32,7 +32,7 @@ final class Ending {
     }
 
     /** Ends the subscription by {@code deadline} (System.nanoTime) with {@code retry:} and {@code reason}. */
-    void endBy(long deadline, Duration retry, String reason) {
+    void endBy(long deadline, Duration retry, EndReason reason) {
         askedRetry = retry;
         askedReason = reason;
         schedule.drainBy(deadline);
@@ -48,7 +48,7 @@ final class Ending {
     }
 
     /** Heartbeat when idle; the token notice and the end when their time has come. @return why it ended, or null */
-    String duties() {
+    EndReason duties() {
         long now = System.nanoTime();
         if (schedule.noticeDue(now)) {
             connection.write(SseFrames.event(position.currentId(), StreamEnd.NOTICE_TYPE,
@@ -57,16 +57,16 @@ final class Ending {
         }
         if (schedule.drainDue(now)) {
             Duration retry = askedRetry;
-            String reason = askedReason;
+            EndReason reason = askedReason;
             connection.write(SseFrames.retry(retry));
             connection.write(SseFrames.event(position.currentId(), StreamEnd.RECONNECT_TYPE,
-                    StreamEnd.reconnectJson(new StreamEnd(Instant.MAX, Instant.MAX, reason), retry)));
+                    StreamEnd.reconnectJson(reason, retry)));
             connection.flush();
             return reason;
         }
         if (schedule.endDue(now)) {
             connection.write(SseFrames.event(position.currentId(), StreamEnd.RECONNECT_TYPE,
-                    StreamEnd.reconnectJson(end, sse.retry())));
+                    StreamEnd.reconnectJson(end.reason(), sse.retry())));
             connection.flush();
             return end.reason();
         }

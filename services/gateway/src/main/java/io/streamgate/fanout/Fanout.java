@@ -12,8 +12,11 @@ import io.streamgate.resume.EventIdCodec;
 import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.supervise.Periodic;
+import io.streamgate.subscription.EndReason;
 import io.streamgate.subscription.StartAt;
+import io.streamgate.subscription.EndReason;
 import io.streamgate.subscription.StartResolver;
+import io.streamgate.subscription.EndReason;
 import io.streamgate.subscription.SubscribeRequest;
 import java.time.Duration;
 import java.util.List;
@@ -143,12 +146,12 @@ public final class Fanout implements AutoCloseable {
     }
 
     /** Serves one subscription until the client leaves or the instance stops; returns why it ended. */
-    public String serve(SubscribeRequest request, StartResolver.StartPoint start, SseConnection connection) {
+    public EndReason serve(SubscribeRequest request, StartResolver.StartPoint start, SseConnection connection) {
         ActiveStream stream = active.acquire(request.stream());
         Subscriber subscriber = new Subscriber(stream.log, request, start.position(), connection, sse, settings,
                 catchUp, stream.meters, alarm);
         long opened = System.nanoTime();
-        String reason = "error";
+        EndReason reason = EndReason.ERROR;
         if (logConnections) {
             LOG.info("stream opened stream={} position={} keys={} types={}", request.stream().name(),
                     EventIdCodec.encode(request.stream().name(), start.position()), request.keys().size(),
@@ -157,7 +160,7 @@ public final class Fanout implements AutoCloseable {
         subscribers.add(subscriber);
         if (active.get(request.stream().name()) != stream) {
             // Its topic was reset between acquire and now: the tail is retired, so reconnect at once.
-            subscriber.endBy(System.nanoTime(), jitteredRetry(), io.streamgate.resume.Reset.RECONNECT_REASON);
+            subscriber.endBy(System.nanoTime(), jitteredRetry(), EndReason.TOPIC_RESET);
         }
         if (draining) {
             // Arrived after the drain began: off to another instance at once.
@@ -168,7 +171,7 @@ public final class Fanout implements AutoCloseable {
                     start.resets().stream().map(io.streamgate.resume.Reset::new).toList());
             return reason;
         } catch (ClientGoneException e) {
-            reason = "client-closed";
+            reason = EndReason.CLIENT_CLOSED;
             throw e;
         } finally {
             subscribers.remove(subscriber);
@@ -176,7 +179,7 @@ public final class Fanout implements AutoCloseable {
             if (logConnections) {
                 // The position is the id the client would resume from: support can replay exactly what it missed.
                 LOG.info("stream closed stream={} position={} durationMs={} reason={}", request.stream().name(),
-                        subscriber.currentId(), (System.nanoTime() - opened) / 1_000_000, reason.replace(' ', '-'));
+                        subscriber.currentId(), (System.nanoTime() - opened) / 1_000_000, reason.text());
             }
         }
     }
@@ -214,8 +217,8 @@ public final class Fanout implements AutoCloseable {
     /**
      * {@code topic} is not the log these tails were read from any more — deleted and created again (a new topic id),
      * or cut back below the live reader's position (an unclean leader election): the {@code stale} streams reading
-     * it are retired, and its subscribers end with a {@code streamgate.reconnect} ({@link io.streamgate.resume.Reset
-     * #RECONNECT_REASON}). Their ids name the old topic, so their reconnect is answered with a
+     * it are retired, and its subscribers end with a {@code streamgate.reconnect} ({@link EndReason#TOPIC_RESET}).
+     * Their ids name the old topic, so their reconnect is answered with a
      * {@code streamgate.reset} and the new topic from its beginning; a fresh tail is read for later subscribers.
      */
     private void retire(String topic, java.util.function.Predicate<ActiveStream> stale) {
@@ -226,7 +229,7 @@ public final class Fanout implements AutoCloseable {
         long now = System.nanoTime();
         for (Subscriber subscriber : subscribers) {
             if (retired.stream().anyMatch(a -> a.log == subscriber.log())) {
-                subscriber.endBy(now, jitteredRetry(), io.streamgate.resume.Reset.RECONNECT_REASON);
+                subscriber.endBy(now, jitteredRetry(), EndReason.TOPIC_RESET);
             }
         }
         retired.forEach(a -> a.log.wakeAll());

@@ -9,7 +9,7 @@ import io.streamgate.resume.Position;
 import io.streamgate.resume.Reset;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
-import io.streamgate.subscription.StreamEnd;
+import io.streamgate.subscription.EndReason;
 import io.streamgate.subscription.SubscribeRequest;
 import io.streamgate.subscription.Until;
 import java.io.ByteArrayOutputStream;
@@ -37,8 +37,6 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Threading: {@link #run} is called once, on the connection's thread; {@link #stop} from any thread.
  */
 final class Subscriber {
-    private static final String FINISHED = "finished (until)";
-
     private final StreamLog log;
     private final SseConnection connection;
     private final SseSettings sse;
@@ -80,11 +78,11 @@ final class Subscriber {
      * instance when it wants. Any thread; wake the stream's waiters afterwards.
      */
     void drainBy(long deadline, Duration retry) {
-        ending.endBy(deadline, retry, StreamEnd.DRAINING);
+        ending.endBy(deadline, retry, EndReason.DRAINING);
     }
 
     /** Ends this subscription by {@code deadline} like {@link #drainBy}, giving {@code reason}. Any thread. */
-    void endBy(long deadline, Duration retry, String reason) {
+    void endBy(long deadline, Duration retry, EndReason reason) {
         ending.endBy(deadline, retry, reason);
     }
 
@@ -107,7 +105,7 @@ final class Subscriber {
     }
 
     /** @return why the stream ended */
-    String run(List<Gap> gaps, List<Reset> resets) {
+    EndReason run(List<Gap> gaps, List<Reset> resets) {
         thread = Thread.currentThread();
         connection.write(SseFrames.retry(sse.retry()));
         for (Reset reset : resets) {
@@ -122,7 +120,7 @@ final class Subscriber {
         try {
             boolean first = true;
             while (!stopped) {
-                String ended = position.live ? liveStep() : mergeStep(first);
+                EndReason ended = position.live ? liveStep() : mergeStep(first);
                 first = false;
                 if (ended == null) {
                     ended = ending.duties();
@@ -131,18 +129,18 @@ final class Subscriber {
                     return ended;
                 }
             }
-            return "stopped";
+            return EndReason.STOPPED;
         } catch (InterruptedException e) {
-            return "stopped";
+            return EndReason.STOPPED;
         } finally {
             live.close();
         }
     }
 
-    private String liveStep() throws InterruptedException {
+    private EndReason liveStep() throws InterruptedException {
         return switch (live.step()) {
             case WAITING -> null;
-            case FINISHED -> FINISHED;
+            case FINISHED -> EndReason.FINISHED;
             case BEHIND -> {
                 fallBehind();
                 yield null;
@@ -160,7 +158,7 @@ final class Subscriber {
 
     // ---- merging: own ids, catch-up from Kafka --------------------------------------------------------------
 
-    private String mergeStep(boolean first) throws InterruptedException {
+    private EndReason mergeStep(boolean first) throws InterruptedException {
         StreamLog.Snapshot snapshot = log.snapshot();
         align(snapshot.head());
         Map<TopicPartition, Long> from = new HashMap<>();
@@ -181,15 +179,15 @@ final class Subscriber {
         if (!from.isEmpty()) {
             if (fellBehind && lag(snapshot.head()) > bounds.maxLagEvents()) {
                 meters.lagClose();
-                return "lagging";
+                return EndReason.LAGGING;
             }
-            return readFromKafka(from, until) ? FINISHED : null;
+            return readFromKafka(from, until) ? EndReason.FINISHED : null;
         }
         return walkTail(snapshot);
     }
 
     /** Walks the tail from the newest checkpoint not after our position until we are live, or the tail ends. */
-    private String walkTail(StreamLog.Snapshot snapshot) throws InterruptedException {
+    private EndReason walkTail(StreamLog.Snapshot snapshot) throws InterruptedException {
         long at = snapshot.firstSeq() - 1;
         Position from = snapshot.base();
         for (StreamLog.Checkpoint checkpoint : snapshot.checkpoints().reversed()) {
@@ -210,7 +208,7 @@ final class Subscriber {
             if (at >= log.lastSeq()) {
                 events = flushPending(pending, events);
                 if (!log.awaitAfter(at, ending.nanosToWake())) {
-                    String ended = ending.duties();
+                    EndReason ended = ending.duties();
                     if (ended != null) {
                         return ended;
                     }
@@ -231,7 +229,7 @@ final class Subscriber {
                     if (selection.finishes(entry.type())) {
                         pending.writeBytes(Selection.endFrame(entry.type(), position.own.id()));
                         flushPending(pending, events + 1);
-                        return FINISHED;
+                        return EndReason.FINISHED;
                     }
                 } else {
                     position.idPending = true;

@@ -63,11 +63,13 @@ public final class SubscribeEndpoint implements Handler {
     private final Duration expiryNotice;
     private final Counter unavailable;
     private final ObjectMapper json;
+    private final int maxFilterValues;
 
     public SubscribeEndpoint(StreamCatalog catalog, LogOffsets offsets, Fanout fanout, AccessControl access,
                              ConnectionLimits limits, WriteWatchdog watchdog, SseSettings sse, Duration expiryNotice,
-                             MeterRegistry registry, ObjectMapper json) {
+                             int maxFilterValues, MeterRegistry registry, ObjectMapper json) {
         this.catalog = catalog;
+        this.maxFilterValues = maxFilterValues;
         this.resolver = new StartResolver(offsets, fanout::startFromTail);
         this.fanout = fanout;
         this.access = access;
@@ -119,7 +121,8 @@ public final class SubscribeEndpoint implements Handler {
         if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
             throw new NotAcceptableException();
         }
-        SubscribeRequest parsed = SubscribeRequest.parse(stream, params, req.headers().first(LAST_EVENT_ID));
+        SubscribeRequest parsed = SubscribeRequest.parse(stream, params, req.headers().first(LAST_EVENT_ID),
+                maxFilterValues);
         StreamEnd end = StreamEnd.lifetime(Instant.now(), sse.maxLifetime(), sse.lifetimeJitter(),
                 ThreadLocalRandom.current());
         if (principal.expiresAt().isPresent()) {

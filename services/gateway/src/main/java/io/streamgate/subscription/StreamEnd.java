@@ -8,29 +8,26 @@ import java.time.Instant;
  * {@code streamgate.token-expiring} event (tokens only); at {@code endAt} a {@code streamgate.reconnect} event with
  * the id to resume from, then the connection closes.
  *
- * @param reason {@code token-expired} or {@code max-lifetime} ({@code draining} is the instance's own, at shutdown)
+ * @param reason {@link EndReason#TOKEN_EXPIRED} or {@link EndReason#MAX_LIFETIME}
  */
-public record StreamEnd(Instant noticeAt, Instant endAt, String reason) {
-    public static final StreamEnd NEVER = new StreamEnd(Instant.MAX, Instant.MAX, "");
+public record StreamEnd(Instant noticeAt, Instant endAt, EndReason reason) {
+    public static final StreamEnd NEVER = new StreamEnd(Instant.MAX, Instant.MAX, EndReason.MAX_LIFETIME);
     public static final String NOTICE_TYPE = "streamgate.token-expiring";
     public static final String RECONNECT_TYPE = "streamgate.reconnect";
-    public static final String TOKEN_EXPIRED = "token-expired";
-    public static final String MAX_LIFETIME = "max-lifetime";
-    public static final String DRAINING = "draining";
 
     /** {@code {"expiresAt":"<instant>"}}: reconnect with a fresh token before then. */
     public static String noticeJson(StreamEnd end) {
         return "{\"expiresAt\":\"" + end.endAt() + "\"}";
     }
 
-    /** {@code {"reason":"token-expired"|"max-lifetime","retry":<ms>}}: this event's id resumes exactly. */
-    public static String reconnectJson(StreamEnd end, java.time.Duration retry) {
-        return "{\"reason\":\"" + end.reason() + "\",\"retry\":" + retry.toMillis() + "}";
+    /** {@code {"reason":"token-expired"|"max-lifetime"|…,"retry":<ms>}}: this event's id resumes exactly. */
+    public static String reconnectJson(EndReason reason, java.time.Duration retry) {
+        return "{\"reason\":\"" + reason.text() + "\",\"retry\":" + retry.toMillis() + "}";
     }
 
     /** Ends at the token's expiry, with a notice {@code notice} before it. */
     public static StreamEnd tokenExpiry(Instant expiresAt, java.time.Duration notice) {
-        return new StreamEnd(expiresAt.minus(notice), expiresAt, TOKEN_EXPIRED);
+        return new StreamEnd(expiresAt.minus(notice), expiresAt, EndReason.TOKEN_EXPIRED);
     }
 
     /** Ends {@code max} after {@code now}, less a uniformly random part of {@code jitter}; never for a zero max. */
@@ -40,7 +37,7 @@ public record StreamEnd(Instant noticeAt, Instant endAt, String reason) {
             return NEVER;
         }
         long cut = jitter.isZero() ? 0 : random.nextLong(Math.min(jitter.toMillis(), max.toMillis() / 2) + 1);
-        return new StreamEnd(Instant.MAX, now.plus(max).minusMillis(cut), MAX_LIFETIME);
+        return new StreamEnd(Instant.MAX, now.plus(max).minusMillis(cut), EndReason.MAX_LIFETIME);
     }
 
     /** Whichever of the two ends first. */

@@ -28,7 +28,6 @@ import java.util.Set;
  */
 public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<String> keys, Set<String> types,
                                Optional<Until> until, StreamEnd end) {
-    public static final int MAX_FILTER_VALUES = 1_000;
     /** The query parameters of {@code GET /streams/{name}} (and the fields of the fetch variant's body). */
     public static final Set<String> PARAMETERS = Set.of("key", "types", "from", "since", "lastEventId", "until");
     /**
@@ -55,12 +54,13 @@ public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<Strin
     /**
      * @param params query parameters (or the fields of a {@code fetch} subscription body), each possibly repeated
      * @param lastEventIdHeader the {@code Last-Event-ID} header, if sent
+     * @param maxFilterValues   keys, and types, the request may name at most ({@code limits.maxFilterValues})
      * @throws InvalidSubscriptionException for a malformed or contradictory parameter
      * @throws io.streamgate.resume.InvalidEventIdException for an id this stream cannot resume from
      * @throws SubscriptionFinishedException for the end id of a finished finite subscription
      */
     public static SubscribeRequest parse(StreamDefinition stream, Map<String, List<String>> params,
-                                         Optional<String> lastEventIdHeader) {
+                                         Optional<String> lastEventIdHeader, int maxFilterValues) {
         Optional<String> id = lastEventIdHeader.filter(s -> !s.isBlank())
                 .or(() -> single(params, "lastEventId").filter(s -> !s.isBlank()));
         Optional<String> since = single(params, "since");
@@ -94,11 +94,12 @@ public record SubscribeRequest(StreamDefinition stream, StartAt start, Set<Strin
                 }
             }
         }
-        if (keys.size() > MAX_FILTER_VALUES || types.size() > MAX_FILTER_VALUES) {
-            throw new InvalidSubscriptionException(keys.size() > MAX_FILTER_VALUES ? "key" : "types", "At most "
-                    + MAX_FILTER_VALUES + " keys and " + MAX_FILTER_VALUES + " types per subscription.");
+        if (keys.size() > maxFilterValues || types.size() > maxFilterValues) {
+            throw new InvalidSubscriptionException(keys.size() > maxFilterValues ? "key" : "types", "At most "
+                    + maxFilterValues + " keys and " + maxFilterValues + " types per subscription "
+                    + "(limits.maxFilterValues).");
         }
-        Optional<Until> until = Until.parse(params.getOrDefault("until", List.of()), types);
+        Optional<Until> until = Until.parse(params.getOrDefault("until", List.of()), types, maxFilterValues);
         return new SubscribeRequest(stream, start, keys, types, until, StreamEnd.NEVER);
     }
 

@@ -41,7 +41,7 @@ public record Until(Set<String> types) {
      * @param values the {@code until} parameter (at most one, comma-separated types)
      * @param filter the {@code types} filter (empty: all types); the stream could never end on a type it excludes
      */
-    static Optional<Until> parse(List<String> values, Set<String> filter) {
+    static Optional<Until> parse(List<String> values, Set<String> filter, int maxTypes) {
         if (values.isEmpty()) {
             return Optional.empty();
         }
@@ -69,8 +69,8 @@ public record Until(Set<String> types) {
             }
             types.add(type);
         }
-        if (types.size() > SubscribeRequest.MAX_FILTER_VALUES) {
-            throw invalid("At most " + SubscribeRequest.MAX_FILTER_VALUES + " types in 'until'.");
+        if (types.size() > maxTypes) {
+            throw invalid("At most " + maxTypes + " types in 'until' (limits.maxFilterValues).");
         }
         return Optional.of(new Until(types));
     }

@@ -83,7 +83,7 @@ class ConnectionLimitsTest {
 
     private ConnectionLimits limits(int perIp, int perPrincipal, int rate) {
         return new ConnectionLimits(new LimitsSettings(perIp, perPrincipal, rate, Math.max(1, rate), 1_000,
-                Duration.ofSeconds(5), List.of(), Duration.ofSeconds(30)), registry);
+                Duration.ofSeconds(5), List.of(), Duration.ofSeconds(30), 1_000), registry);
     }
 
     private static InetAddress ip(String literal) {

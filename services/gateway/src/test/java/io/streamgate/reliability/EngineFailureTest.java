@@ -48,6 +48,8 @@ class EngineFailureTest {
             subscriber = CheckedSubscriber.fresh(new InetSocketAddress("127.0.0.1", port), STREAM, "",
                     List.of(topic));
             subscriber.connect(0, false, true);
+            // Started (its first id read) before anything is written, so it is owed all 21 records.
+            await().atMost(Duration.ofSeconds(30)).until(subscriber::started);
             publish(topic, "before", 10);
             Map<TopicPartition, Long> before = KafkaLog.read(bootstrap, List.of(topic), Duration.ofSeconds(30))
                     .ends();

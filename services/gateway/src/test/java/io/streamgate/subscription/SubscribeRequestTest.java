@@ -19,6 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SubscribeRequestTest {
+    /** The default of limits.maxFilterValues. */
+    private static final int MAX_FILTER_VALUES = 1_000;
     private static final StreamDefinition ORDERS =
             new StreamDefinition("orders", List.of("orders.created", "orders.shipped"), "Orders", 3, true,
                     StreamDefinition.Payload.DATA, io.streamgate.producer.UnknownTypes.ACCEPT, StreamDefinition.OPEN,
@@ -106,7 +108,7 @@ class SubscribeRequestTest {
                         "lastEventId", List.of(id(PARAM_POSITION)),
                         "since", List.of("2026-11-25T10:00:00Z"),
                         "from", List.of("earliest")),
-                Optional.of(id(HEADER_POSITION)));
+                Optional.of(id(HEADER_POSITION)), MAX_FILTER_VALUES);
 
         assertEquals(new StartAt.Resume(HEADER_POSITION), request.start());
     }
@@ -123,14 +125,14 @@ class SubscribeRequestTest {
     @ValueSource(strings = {"", " ", "\t"})
     void blankHeaderFallsBackToTheParameter(String header) {
         SubscribeRequest request = SubscribeRequest.parse(ORDERS,
-                Map.of("lastEventId", List.of(id(PARAM_POSITION))), Optional.of(header));
+                Map.of("lastEventId", List.of(id(PARAM_POSITION))), Optional.of(header), MAX_FILTER_VALUES);
 
         assertEquals(new StartAt.Resume(PARAM_POSITION), request.start());
     }
 
     @Test
     void blankHeaderAndNoParameterStartAtLatest() {
-        SubscribeRequest request = SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(" "));
+        SubscribeRequest request = SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(" "), MAX_FILTER_VALUES);
 
         assertEquals(new StartAt.Latest(), request.start());
     }
@@ -138,7 +140,8 @@ class SubscribeRequestTest {
     @Test
     void acceptsAHeaderIdWithSurroundingWhitespace() {
         SubscribeRequest request =
-                SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(" " + id(HEADER_POSITION) + " "));
+                SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(" " + id(HEADER_POSITION) + " "),
+                        MAX_FILTER_VALUES);
 
         assertEquals(new StartAt.Resume(HEADER_POSITION), request.start());
     }
@@ -176,7 +179,7 @@ class SubscribeRequestTest {
     @ValueSource(strings = {"not an id!", "AAAA", "x"})
     void refusesAMalformedLastEventId(String id) {
         assertThrows(InvalidEventIdException.class,
-                () -> SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(id)));
+                () -> SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(id), MAX_FILTER_VALUES));
         assertThrows(InvalidEventIdException.class, () -> parse(Map.of("lastEventId", List.of(id))));
     }
 
@@ -185,14 +188,15 @@ class SubscribeRequestTest {
         String foreign = EventIdCodec.encode("invoices", HEADER_POSITION);
 
         InvalidEventIdException e = assertThrows(InvalidEventIdException.class,
-                () -> SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(foreign)));
+                () -> SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(foreign), MAX_FILTER_VALUES));
 
         assertEquals(InvalidEventIdException.Reason.OTHER_STREAM, e.reason());
     }
 
     @Test
     void resumesWithThePositionTheIdCarries() {
-        StartAt start = SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(id(HEADER_POSITION))).start();
+        StartAt start = SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(id(HEADER_POSITION)), MAX_FILTER_VALUES)
+                .start();
 
         Position position = assertInstanceOf(StartAt.Resume.class, start).position();
         assertEquals(10, position.next(0, 0));
@@ -204,7 +208,7 @@ class SubscribeRequestTest {
     void anEndIdMeansTheFiniteSubscriptionFinishedWhicheverWayItIsSent() {
         String end = EventIdCodec.endOf(id(HEADER_POSITION));
         assertThrows(SubscriptionFinishedException.class,
-                () -> SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(end)));
+                () -> SubscribeRequest.parse(ORDERS, Map.of(), Optional.of(end), MAX_FILTER_VALUES));
         assertThrows(SubscriptionFinishedException.class, () -> parse(Map.of("lastEventId", List.of(end))));
     }
 
@@ -225,12 +229,12 @@ class SubscribeRequestTest {
     }
 
     private static SubscribeRequest parse(Map<String, List<String>> params) {
-        return SubscribeRequest.parse(ORDERS, params, Optional.empty());
+        return SubscribeRequest.parse(ORDERS, params, Optional.empty(), MAX_FILTER_VALUES);
     }
 
     @Test
     void namesTheFilterThatExceedsTheLimit() {
-        List<String> manyTypes = java.util.stream.IntStream.rangeClosed(0, SubscribeRequest.MAX_FILTER_VALUES)
+        List<String> manyTypes = java.util.stream.IntStream.rangeClosed(0, MAX_FILTER_VALUES)
                 .mapToObj(i -> "t" + i).toList();
         assertEquals("types", refused(Map.of("types", List.of(String.join(",", manyTypes)))).parameter());
         assertEquals("key", refused(Map.of("key", manyTypes)).parameter());
