@@ -4,6 +4,7 @@ import io.streamgate.config.StreamDefinition;
 import io.streamgate.event.SsePayload;
 import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Gap;
+import io.streamgate.sse.FrameBatch;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
 import io.streamgate.subscription.Until;
@@ -51,14 +52,12 @@ final class ChunkDelivery {
      */
     boolean deliver(CatchUpReaders.Chunk chunk) {
         Map<TopicPartition, Long> gaps = new HashMap<>(chunk.deletedUntil());
-        StringBuilder batch = new StringBuilder();
-        long events = 0;
+        FrameBatch batch = new FrameBatch();
         for (ConsumerRecord<byte[], byte[]> record : chunk.records()) {
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
             Long logStart = gaps.get(tp);
             if (logStart != null && record.offset() >= logStart) {
-                flush(batch, events);
-                events = 0;
+                flush(batch);
                 announceGap(tp, gaps.remove(tp));
             }
             int t = topics.indexOf(record.topic());
@@ -71,17 +70,15 @@ final class ChunkDelivery {
             }
             String id = position.own.id();
             frames.append(batch, id, record, type);
-            events++;
             position.idPending = false;
             if (selection.finishes(type)) {
-                SseFrames.appendEvent(batch, EventIdCodec.endOf(id), Until.END_TYPE, Until.endJson(type, id));
-                flush(batch, events + 1);
+                batch.addEvent(EventIdCodec.endOf(id), Until.END_TYPE, Until.endJson(type, id));
+                flush(batch);
                 meters.caughtUp(chunk.records().size());
                 return true;
             }
             if (batch.length() >= batchBytes) {
-                flush(batch, events);
-                events = 0;
+                flush(batch);
                 if (ending.due()) {
                     // The rest of the chunk is left unread; our position is what was written.
                     meters.caughtUp(chunk.records().size());
@@ -89,7 +86,7 @@ final class ChunkDelivery {
                 }
             }
         }
-        flush(batch, events);
+        flush(batch);
         gaps.forEach(this::announceGap);
         chunk.reached().forEach((tp, offset) -> {
             int t = topics.indexOf(tp.topic());
@@ -117,14 +114,11 @@ final class ChunkDelivery {
         }
     }
 
-    private void flush(StringBuilder batch, long events) {
-        if (batch.isEmpty()) {
-            return;
+    private void flush(FrameBatch batch) {
+        int events = batch.events();
+        int bytes = batch.writeTo(connection);
+        if (bytes > 0) {
+            meters.delivered(events, bytes);
         }
-        byte[] bytes = SseFrames.bytes(batch);
-        connection.write(bytes);
-        connection.flush();
-        meters.delivered(events, bytes.length);
-        batch.setLength(0);
     }
 }

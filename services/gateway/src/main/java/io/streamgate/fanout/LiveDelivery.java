@@ -1,5 +1,6 @@
 package io.streamgate.fanout;
 
+import io.streamgate.sse.FrameBatch;
 import io.streamgate.sse.SseConnection;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +29,8 @@ final class LiveDelivery {
     private final int batchBytes;
     /** The last tail sequence this subscriber passed. */
     private long seq;
-    /** Frames of the batch being written, their length and newest timestamp; empty between batches. */
-    private final List<byte[]> batch = new ArrayList<>();
-    private int batchLength;
+    /** Frames of the batch being written and their newest timestamp; empty between batches. */
+    private final FrameBatch batch = new FrameBatch();
     private long batchNewest;
     private long liveWrites;
     /** Set when first live: how the tail's writer wakes us. */
@@ -69,7 +69,7 @@ final class LiveDelivery {
             }
         }
         // A keyed subscriber reads the tail itself only up to its registration; later entries come in its inbox.
-        while (seq < (waiter.keyed() ? registeredAt : log.lastSeq()) && batchLength < batchBytes) {
+        while (seq < (waiter.keyed() ? registeredAt : log.lastSeq()) && batch.length() < batchBytes) {
             Entry entry = log.get(seq + 1);
             if (entry == null) {
                 writeBatch(false);
@@ -109,7 +109,7 @@ final class LiveDelivery {
                 writeBatch(true);
                 return Outcome.FINISHED;
             }
-            if (batchLength >= batchBytes) {
+            if (batch.length() >= batchBytes) {
                 writeBatch(false);
             }
         }
@@ -139,42 +139,27 @@ final class LiveDelivery {
             return false;
         }
         batch.add(entry.frame());
-        batchLength += entry.frame().length;
         batchNewest = Math.max(batchNewest, entry.timestamp());
         position.idPending = false;
         if (selection.finishes(entry.type())) {
-            byte[] end = Selection.endFrame(entry.type(), entry.id());
-            batch.add(end);
-            batchLength += end.length;
+            batch.add(Selection.endFrame(entry.type(), entry.id()));
             return true;
         }
         return false;
     }
 
-    /** One write for the whole batch: a single shared frame as it is, several joined into one array. */
+    /** One write for the whole batch (a single shared frame is written as it is). */
     private void writeBatch(boolean last) {
-        if (batch.isEmpty()) {
+        int events = batch.events();
+        int bytes = batch.writeTo(connection);
+        if (bytes == 0) {
             return;
         }
-        if (batch.size() == 1) {
-            connection.write(batch.getFirst());
-        } else {
-            byte[] joined = new byte[batchLength];
-            int at = 0;
-            for (byte[] frame : batch) {
-                System.arraycopy(frame, 0, joined, at, frame.length);
-                at += frame.length;
-            }
-            connection.write(joined);
-        }
-        connection.flush();
-        meters.delivered(batch.size(), batchLength);
+        meters.delivered(events, bytes);
         // Sampled: with thousands of subscribers a histogram update per write would be a hot-path cost.
         if (last || (++liveWrites & 7) == 0) {
             meters.latency(batchNewest);
         }
-        batch.clear();
-        batchLength = 0;
         batchNewest = 0;
     }
 

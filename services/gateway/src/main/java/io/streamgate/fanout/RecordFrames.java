@@ -2,6 +2,7 @@ package io.streamgate.fanout;
 
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.event.SsePayload;
+import io.streamgate.sse.FrameBatch;
 import io.streamgate.sse.SseFrames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -37,12 +38,12 @@ final class RecordFrames {
         return SseFrames.event(id, type, SsePayload.data(record, payload, type));
     }
 
-    /** Appends the event for {@code record} to a batch of several. */
-    void append(StringBuilder batch, String id, ConsumerRecord<byte[], byte[]> record, String type) {
+    /** Adds the event for {@code record} to a batch of several. */
+    void append(FrameBatch batch, String id, ConsumerRecord<byte[], byte[]> record, String type) {
         if (tooLarge(record)) {
-            SseFrames.appendEvent(batch, id, SKIPPED_TYPE, skipped(record));
+            batch.addEvent(id, SKIPPED_TYPE, skipped(record));
         } else {
-            SseFrames.appendEvent(batch, id, type, SsePayload.data(record, payload, type));
+            batch.addEvent(id, type, SsePayload.data(record, payload, type));
         }
     }
 

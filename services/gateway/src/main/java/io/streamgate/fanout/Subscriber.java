@@ -7,13 +7,12 @@ import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Gap;
 import io.streamgate.resume.Position;
 import io.streamgate.resume.Reset;
+import io.streamgate.sse.FrameBatch;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
 import io.streamgate.subscription.EndReason;
 import io.streamgate.subscription.SubscribeRequest;
 import io.streamgate.subscription.Until;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -198,15 +197,14 @@ final class Subscriber {
             }
         }
         ReplayedPosition replayed = new ReplayedPosition(from, position.own);
-        ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        long events = 0;
+        FrameBatch pending = new FrameBatch();
         while (!stopped) {
             if (replayed.converged()) {
                 live.start(at);
                 break;
             }
             if (at >= log.lastSeq()) {
-                events = flushPending(pending, events);
+                flush(pending);
                 if (!log.awaitAfter(at, ending.nanosToWake())) {
                     EndReason ended = ending.duties();
                     if (ended != null) {
@@ -222,38 +220,34 @@ final class Subscriber {
             at = entry.seq();
             if (replayed.replay(entry)) {
                 if (entry.control() || selection.matches(entry.key(), entry.type())) {
-                    pending.writeBytes(("id: " + position.own.id() + "\n").getBytes(StandardCharsets.UTF_8));
-                    pending.write(entry.frame(), entry.bodyOffset(), entry.frame().length - entry.bodyOffset());
-                    events++;
+                    pending.add(position.own.id(), entry.frame(), entry.bodyOffset());
                     position.idPending = false;
                     if (selection.finishes(entry.type())) {
-                        pending.writeBytes(Selection.endFrame(entry.type(), position.own.id()));
-                        flushPending(pending, events + 1);
+                        pending.add(Selection.endFrame(entry.type(), position.own.id()));
+                        flush(pending);
                         return EndReason.FINISHED;
                     }
                 } else {
                     position.idPending = true;
                 }
             }
-            if (pending.size() >= bounds.batchBytes()) {
-                events = flushPending(pending, events);
+            if (pending.length() >= bounds.batchBytes()) {
+                flush(pending);
                 if (ending.due()) {
                     return null; // the caller's idleDuties ends the stream, with the id of what was written
                 }
             }
         }
-        flushPending(pending, events);
+        flush(pending);
         return null;
     }
 
-    private long flushPending(ByteArrayOutputStream pending, long events) {
-        if (pending.size() > 0) {
-            connection.write(pending.toByteArray());
-            connection.flush();
-            meters.delivered(events, pending.size());
-            pending.reset();
+    private void flush(FrameBatch batch) {
+        int events = batch.events();
+        int bytes = batch.writeTo(connection);
+        if (bytes > 0) {
+            meters.delivered(events, bytes);
         }
-        return 0;
     }
 
     /** @return true when the subscription finished (an {@code until} event was delivered) */

@@ -24,42 +24,12 @@ public final class SseFrames {
 
     /**
      * One event. {@code type} null or {@code "message"} omits the {@code event:} field, so the event reaches
-     * {@code onmessage}; {@code id} null omits the id.
+     * {@code onmessage}; {@code id} null omits the id. (Encoded by {@link FrameBatch}, the one encoder.)
      */
     public static byte[] event(String id, String type, String data) {
-        StringBuilder frame = new StringBuilder(data.length() + 64);
-        appendEvent(frame, id, type, data);
-        return bytes(frame);
-    }
-
-    /** Appends one event to {@code frame}, for callers that coalesce several events into one write. */
-    public static void appendEvent(StringBuilder frame, String id, String type, String data) {
-        if (id != null) {
-            frame.append("id: ");
-            appendSingleLine(frame, id, true);
-            frame.append('\n');
-        }
-        if (type != null && !type.equals("message")) {
-            frame.append("event: ");
-            appendSingleLine(frame, type, false);
-            frame.append('\n');
-        }
-        frame.append("data: ");
-        int length = data.length();
-        for (int i = 0; i < length; i++) {
-            char c = data.charAt(i);
-            if (c == '\r') {
-                if (i + 1 < length && data.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                frame.append("\ndata: ");
-            } else if (c == '\n') {
-                frame.append("\ndata: ");
-            } else {
-                frame.append(c);
-            }
-        }
-        frame.append("\n\n");
+        FrameBatch frame = new FrameBatch();
+        frame.addEvent(id, type, data);
+        return frame.take();
     }
 
     /** Sets the client's last event id without dispatching an event (a frame with an id and no data). */
@@ -90,7 +60,7 @@ public final class SseFrames {
         }
     }
 
-    public static byte[] bytes(StringBuilder frame) {
+    private static byte[] bytes(StringBuilder frame) {
         return frame.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -7,9 +7,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** An output stream standing in for a client socket: records each written array (by identity) and each flush. */
+/**
+ * An output stream standing in for a client socket: counts writes and flushes, and records each array written whole
+ * (by identity, to see shared frames go out uncopied).
+ */
 final class RecordingOutput extends OutputStream {
     final List<byte[]> arrays = new CopyOnWriteArrayList<>();
+    final AtomicInteger writes = new AtomicInteger();
     final AtomicInteger flushes = new AtomicInteger();
     private final ByteArrayOutputStream text = new ByteArrayOutputStream();
 
@@ -20,6 +24,7 @@ final class RecordingOutput extends OutputStream {
 
     @Override
     public synchronized void write(byte[] b, int off, int len) {
+        writes.incrementAndGet();
         if (off == 0 && len == b.length) {
             arrays.add(b);
         }

@@ -67,11 +67,11 @@ class StreamLogAndSubscriberTest {
         StreamLog log = log(0, 0);
         RecordingOutput out = subscribe(log, position(0, 0));
         await().atMost(Duration.ofSeconds(5)).until(() -> out.flushes.get() == 1);
-        int writesBefore = out.arrays.size();
+        int writesBefore = out.writes.get();
         log.append(0, records(0, 0, 100));
         await().atMost(Duration.ofSeconds(5)).until(() -> events(out).size() == 100);
         assertThat(out.flushes.get()).as("one flush for the opening frames, one for the batch").isEqualTo(2);
-        assertThat(out.arrays.size() - writesBefore).isEqualTo(1);
+        assertThat(out.writes.get() - writesBefore).isEqualTo(1);
     }
 
     @Test
