@@ -1,5 +1,6 @@
 package io.streamgate.sse;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -53,6 +54,14 @@ public final class FrameBatch {
             put((byte) '\n');
         }
         ascii("data: ");
+        if (data.indexOf('\n') < 0 && data.indexOf('\r') < 0) {
+            // The usual case (one-line JSON): the JDK's vectorised encoder, not a loop over chars.
+            byte[] utf8 = data.getBytes(StandardCharsets.UTF_8);
+            copy(utf8, 0, utf8.length);
+            ascii("\n\n");
+            events++;
+            return;
+        }
         int n = data.length();
         for (int i = 0; i < n; i++) {
             char c = data.charAt(i);
