@@ -7,7 +7,6 @@ import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Gap;
 import io.streamgate.resume.Position;
 import io.streamgate.resume.Reset;
-import io.streamgate.sse.FrameBatch;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
 import io.streamgate.subscription.EndReason;
@@ -49,6 +48,7 @@ final class Subscriber {
     private final Ending ending;
     private final ChunkDelivery chunks;
     private final LiveDelivery live;
+    private final TailWalk tail;
     private boolean fellBehind;
     private volatile boolean stopped;
     private volatile Thread thread;
@@ -69,6 +69,7 @@ final class Subscriber {
         this.chunks = new ChunkDelivery(connection, position, selection, ending, meters, request.stream(),
                 log.frames(), bounds.batchBytes());
         this.live = new LiveDelivery(log, connection, position, selection, ending, meters, alarm, bounds.batchBytes());
+        this.tail = new TailWalk(log, connection, position, selection, ending, meters, live, bounds.batchBytes());
     }
 
     /**
@@ -182,72 +183,7 @@ final class Subscriber {
             }
             return readFromKafka(from, until) ? EndReason.FINISHED : null;
         }
-        return walkTail(snapshot);
-    }
-
-    /** Walks the tail from the newest checkpoint not after our position until we are live, or the tail ends. */
-    private EndReason walkTail(StreamLog.Snapshot snapshot) throws InterruptedException {
-        long at = snapshot.firstSeq() - 1;
-        Position from = snapshot.base();
-        for (StreamLog.Checkpoint checkpoint : snapshot.checkpoints().reversed()) {
-            if (ReplayedPosition.notAfter(checkpoint.position(), position.own)) {
-                at = checkpoint.seq();
-                from = checkpoint.position();
-                break;
-            }
-        }
-        ReplayedPosition replayed = new ReplayedPosition(from, position.own);
-        FrameBatch pending = new FrameBatch();
-        while (!stopped) {
-            if (replayed.converged()) {
-                live.start(at);
-                break;
-            }
-            if (at >= log.lastSeq()) {
-                flush(pending);
-                if (!log.awaitAfter(at, ending.nanosToWake())) {
-                    EndReason ended = ending.duties();
-                    if (ended != null) {
-                        return ended;
-                    }
-                }
-                continue;
-            }
-            Entry entry = log.get(at + 1);
-            if (entry == null) {
-                break; // evicted under us: start over from a new snapshot
-            }
-            at = entry.seq();
-            if (replayed.replay(entry)) {
-                if (entry.control() || selection.matches(entry.key(), entry.type())) {
-                    pending.add(position.own.id(), entry.frame(), entry.bodyOffset());
-                    position.idPending = false;
-                    if (selection.finishes(entry.type())) {
-                        pending.add(Selection.endFrame(entry.type(), position.own.id()));
-                        flush(pending);
-                        return EndReason.FINISHED;
-                    }
-                } else {
-                    position.idPending = true;
-                }
-            }
-            if (pending.length() >= bounds.batchBytes()) {
-                flush(pending);
-                if (ending.due()) {
-                    return null; // the caller's idleDuties ends the stream, with the id of what was written
-                }
-            }
-        }
-        flush(pending);
-        return null;
-    }
-
-    private void flush(FrameBatch batch) {
-        int events = batch.events();
-        int bytes = batch.writeTo(connection);
-        if (bytes > 0) {
-            meters.delivered(events, bytes);
-        }
+        return tail.walk(snapshot, () -> stopped);
     }
 
     /** @return true when the subscription finished (an {@code until} event was delivered) */
