@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param fetchBytes         bytes one Kafka fetch of the live or a catch-up reader returns at most, and per
  *                           partition ({@code fetch.max.bytes}, {@code max.partition.fetch.bytes}); a record batch
  *                           larger than this still comes, alone
+ * @param fetchWait          how long a fetch of the live reader waits for {@code 32 KiB} before returning what it
+ *                           has: delivery latency against the CPU of polling (each fetch costs the same whatever it
+ *                           brings)
  * @param maxRecordBytes     a record whose value is larger is not delivered: subscribers get a
  *                           {@code streamgate.skipped} event in its place
  * @param checkpointEvery    tail entries between two copies of the live position a resume can start merging from
@@ -27,7 +30,8 @@ import java.time.Duration;
  */
 public record FanoutSettings(int tailEvents, long tailBytes, int warmEvents, Duration idleGrace, int catchUpReaders,
                              int catchUpChunkEvents, long catchUpChunkBytes, Duration catchUpReadTimeout,
-                             int pollRecords, int fetchBytes, int maxRecordBytes, int checkpointEvery,
+                             int pollRecords, int fetchBytes, Duration fetchWait, int maxRecordBytes,
+                             int checkpointEvery,
                              long maxLagEvents, int batchBytes, Duration metadataRefresh) {
     /**
      * Catch-up chunks each reader may have read ahead of their writing (a fixed design constant, not a setting: it

@@ -68,7 +68,8 @@ public final class Fanout implements AutoCloseable {
         this.settings = settings;
         this.sse = sse;
         this.metrics = new FanoutMetrics(registry);
-        this.reader = new LiveReader(kafka.newLiveConsumer(settings.pollRecords(), settings.fetchBytes()),
+        this.reader = new LiveReader(kafka.newLiveConsumer(settings.pollRecords(), settings.fetchBytes(),
+                settings.fetchWait()),
                 (tp, logs) -> retire(tp.topic(), a -> logs.contains(a.log)));
         offsets.onRecreated(topic -> {
             int now = offsets.incarnations(List.of(topic))[0];

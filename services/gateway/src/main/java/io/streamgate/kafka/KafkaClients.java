@@ -72,13 +72,15 @@ public final class KafkaClients implements AutoCloseable {
     }
 
     /**
-     * The live reader's consumer, bounded like {@link #newConsumer}: a fetch also waits up to 5 ms for 32 KiB
-     * instead of returning each record on its own. At 1,000 single-record produce requests a second the default
-     * (1 byte) makes as many fetches, and the fetch path, not the delivery, became the gateway's main cost; 5 ms is
-     * small next to delivery latency. Settings given under {@code kafka.properties} win.
+     * The live reader's consumer, bounded like {@link #newConsumer}: a fetch also waits up to {@code fetchWait} for
+     * 32 KiB instead of returning each record on its own. At 1,000 single-record produce requests a second the
+     * default (1 byte) makes as many fetches, and the fetch path, not the delivery, became the gateway's main cost.
+     * Settings given under {@code kafka.properties} win.
      */
-    public KafkaConsumer<byte[], byte[]> newLiveConsumer(int maxPollRecords, int fetchBytes) {
-        return newConsumer(maxPollRecords, fetchBytes, Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5,
+    public KafkaConsumer<byte[], byte[]> newLiveConsumer(int maxPollRecords, int fetchBytes,
+                                                         java.time.Duration fetchWait) {
+        return newConsumer(maxPollRecords, fetchBytes, Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                (int) fetchWait.toMillis(),
                 ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 32 * 1024));
     }
 

@@ -9,7 +9,7 @@ import java.time.Duration;
 final class TestLogs {
     /** Small enough to see bounds act, large enough not to get in the way. */
     static final FanoutSettings BOUNDS = new FanoutSettings(1_000, 64L << 20, 0, Duration.ofMinutes(1), 1, 100,
-            4L << 20, Duration.ofSeconds(10), 2_000, 4 << 20, 2 << 20, 512, 1_000_000, 1 << 20,
+            4L << 20, Duration.ofSeconds(10), 2_000, 4 << 20, Duration.ofMillis(5), 2 << 20, 512, 1_000_000, 1 << 20,
             Duration.ofSeconds(10));
 
     private TestLogs() {
