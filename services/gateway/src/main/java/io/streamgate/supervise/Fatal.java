@@ -34,8 +34,8 @@ public final class Fatal {
             }
             exiting = true;
         }
-        LOG.error("{} failed: the instance stops (exit {}) so that it is restarted; clients resume on another "
-                + "instance from their last ids", part, EXIT_CODE, error);
+        LOG.error("{} failed: the instance stops (exit {}) so that it is restarted; its clients resume from their "
+                + "last ids", part, EXIT_CODE, error);
         Thread.ofPlatform().name("streamgate-fatal-exit").start(() -> System.exit(EXIT_CODE));
     }
 }
