@@ -60,6 +60,8 @@ class ObservabilityFilesTest {
                 "streamgate_slow_fallbacks_total", "streamgate_slow_closes_total", "streamgate_limits_refused_total",
                 "streamgate_publish_idempotent_total", "streamgate_publish_events_total",
                 "streamgate_delivery_latency_seconds_bucket", "streamgate_consumer_lag", "jvm_memory_used_bytes",
-                "jvm_threads_live_threads");
+                "jvm_threads_live_threads", "kafka_consumer_fetch_manager_fetch_latency_avg",
+                "kafka_consumer_fetch_manager_records_lag_max", "process_files_open_files",
+                "jvm_threads_virtual_live_threads", "jvm_threads_virtual_pinned_seconds_count");
     }
 }

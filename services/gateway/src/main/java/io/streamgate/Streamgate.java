@@ -24,14 +24,11 @@ import io.streamgate.limits.ConnectionLimits;
 import io.streamgate.limits.HeadersDeadline;
 import io.streamgate.limits.WriteWatchdog;
 import io.streamgate.publish.PublishEndpoint;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.fanout.Fanout;
 import io.streamgate.observe.HeapBudget;
+import io.streamgate.observe.JvmMeters;
 import io.streamgate.observe.ObserveEndpoints;
 import io.streamgate.producer.EventValidator;
 import io.streamgate.producer.UnknownTypes;
@@ -50,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * stops the server and closes the clients. Thread-safe.
  */
 public final class Streamgate implements AutoCloseable {
+    private final JvmMeters jvm;
     private final KafkaClients kafka;
     private final LogOffsets offsets;
     private final Fanout fanout;
@@ -59,9 +57,10 @@ public final class Streamgate implements AutoCloseable {
     private final HeadersDeadline headersDeadline;
     private final WebServer server;
 
-    private Streamgate(KafkaClients kafka, LogOffsets offsets, Fanout fanout, Thread provisioning,
+    private Streamgate(JvmMeters jvm, KafkaClients kafka, LogOffsets offsets, Fanout fanout, Thread provisioning,
                        Idempotency idempotency,
                        WriteWatchdog watchdog, HeadersDeadline headersDeadline, WebServer server) {
+        this.jvm = jvm;
         this.kafka = kafka;
         this.offsets = offsets;
         this.fanout = fanout;
@@ -75,7 +74,9 @@ public final class Streamgate implements AutoCloseable {
     /** @throws io.streamgate.http.CannotListenException when the server cannot listen where configured */
     public static Streamgate start(Settings settings) {
         String instanceId = "streamgate-" + UUID.randomUUID().toString().substring(0, 8);
-        KafkaClients kafka = new KafkaClients(settings.kafka(), instanceId);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmMeters jvm = new JvmMeters(registry);
+        KafkaClients kafka = new KafkaClients(settings.kafka(), instanceId, registry);
         Fanout fanout = null;
         Thread provisioning = null;
         Idempotency idempotency = null;
@@ -87,11 +88,6 @@ public final class Streamgate implements AutoCloseable {
             ObjectMapper json = new ObjectMapper();
             LogOffsets offsets = new LogOffsets(kafka.admin(), settings.kafka().requestTimeout());
             StreamCatalog catalog = new StreamCatalog(settings.streams());
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            new JvmMemoryMetrics().bindTo(registry);
-            new JvmGcMetrics().bindTo(registry);
-            new JvmThreadMetrics().bindTo(registry);
-            new ProcessorMetrics().bindTo(registry);
             HeapBudget budget = HeapBudget.of(settings);
             budget.register(registry);
             budget.report(LoggerFactory.getLogger(HeapBudget.class), Runtime.getRuntime().maxMemory());
@@ -145,7 +141,8 @@ public final class Streamgate implements AutoCloseable {
                 throw CannotListenException.management(settings.server().host(),
                         settings.server().management().port().getAsInt(), "the web server could not bind it");
             }
-            return new Streamgate(kafka, offsets, fanout, provisioning, idempotency, watchdog, headersDeadline, server);
+            return new Streamgate(jvm, kafka, offsets, fanout, provisioning, idempotency, watchdog, headersDeadline,
+                    server);
         } catch (RuntimeException e) {
             if (watchdog != null) {
                 watchdog.close();
@@ -161,6 +158,7 @@ public final class Streamgate implements AutoCloseable {
                 idempotency.close();
             }
             kafka.close();
+            jvm.close();
             throw e;
         }
     }
@@ -225,6 +223,7 @@ public final class Streamgate implements AutoCloseable {
         headersDeadline.close();
         idempotency.close();
         kafka.close();
+        jvm.close();
     }
 
     private static void stopProvisioning(Thread provisioning) {

@@ -1,11 +1,19 @@
 package io.streamgate.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamgate.config.KafkaSettings;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,7 +26,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The Kafka clients of one instance: one shared {@link Admin} and one shared idempotent {@link Producer} (both
  * thread-safe), a background {@link KafkaReachability} check through that admin client, and consumers on demand
- * (each owned by the single thread that uses it).
+ * (each owned by the single thread that uses it). Every client it makes reports the Kafka client's own metrics
+ * (fetch latency, records lag, request rates, …, tagged with its {@code client.id}) to the registry, refreshed by
+ * one shared thread.
  *
  * <p>User-supplied client properties apply to every client; the settings Streamgate relies on for correctness
  * (idempotence, {@code acks=all}, no consumer group, no auto commit, no auto reset) are applied after them and
@@ -34,12 +44,20 @@ public final class KafkaClients implements AutoCloseable {
     private final Admin admin;
     private final Producer<byte[], byte[]> producer;
     private final KafkaReachability reachability;
+    private final MeterRegistry registry;
+    private final ScheduledExecutorService metricsRefresh = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("streamgate-kafka-metrics").daemon().factory());
+    private final List<KafkaClientMetrics> clientMetrics = new CopyOnWriteArrayList<>();
 
-    public KafkaClients(KafkaSettings settings, String instanceId) {
+    public KafkaClients(KafkaSettings settings, String instanceId, MeterRegistry registry) {
         this.settings = settings;
         this.instanceId = instanceId;
-        this.admin = Admin.create(adminConfig());
+        this.registry = registry;
+        AdminClient adminClient = AdminClient.create(adminConfig());
+        this.admin = adminClient;
+        measure(new KafkaClientMetrics(adminClient, Tags.empty(), metricsRefresh));
         this.producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+        measure(new KafkaClientMetrics(producer, Tags.empty(), metricsRefresh));
         this.reachability = KafkaReachability.start(admin, settings.bootstrap().orElseThrow());
     }
 
@@ -99,7 +117,10 @@ public final class KafkaClients implements AutoCloseable {
         // Aborted transactions of domain producers are never streamed.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        measure(new KafkaClientMetrics(consumer, Tags.empty(), metricsRefresh));
+        return consumer;
     }
 
     /**
@@ -116,6 +137,7 @@ public final class KafkaClients implements AutoCloseable {
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();
+            measure(new KafkaClientMetrics(producer, Tags.empty(), metricsRefresh));
             return producer;
         } catch (RuntimeException e) {
             producer.close(java.time.Duration.ZERO);
@@ -153,8 +175,15 @@ public final class KafkaClients implements AutoCloseable {
         return config;
     }
 
+    private void measure(KafkaClientMetrics metrics) {
+        metrics.bindTo(registry);
+        clientMetrics.add(metrics);
+    }
+
     @Override
     public void close() {
+        clientMetrics.forEach(KafkaClientMetrics::close);
+        metricsRefresh.shutdownNow();
         reachability.close();
         producer.close();
         admin.close();

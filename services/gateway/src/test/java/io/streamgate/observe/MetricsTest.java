@@ -14,7 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** GET /metrics tells operators what they need: subscribers, deliveries, latency, publishing and consumer lag. */
+/**
+ * GET /metrics tells operators what they need: subscribers, deliveries, latency, publishing and consumer lag — and
+ * the Kafka clients' own meters, file descriptors and virtual threads.
+ */
 class MetricsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -50,15 +53,45 @@ class MetricsTest {
         }
     }
 
+    @Test
+    void kafkaClientFileDescriptorAndVirtualThreadMetersAreExported() throws Exception {
+        String topic = TestTopics.unique("clients");
+        try (TestGateway gateway = TestGateway.start("    clients:\n      topics: [" + topic + "]\n");
+             SseClient client = SseClient.open(gateway.uri("/streams/clients"))) {
+            HttpResponse<String> published = HTTP.send(HttpRequest.newBuilder(gateway.uri("/streams/clients/events"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"m\",\"data\":{}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(published.statusCode()).isEqualTo(201);
+            client.take(1, Duration.ofSeconds(20));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                String metrics = get(gateway);
+                // Kafka's own client metrics, per client: the live reader's fetches, the publisher's sends.
+                assertThat(value(metrics, "kafka_consumer_fetch_manager_records_lag_max", "-reader-"))
+                        .isGreaterThanOrEqualTo(0);
+                assertThat(value(metrics, "kafka_consumer_fetch_manager_fetch_latency_avg", "-reader-"))
+                        .isGreaterThanOrEqualTo(0);
+                assertThat(value(metrics, "kafka_producer_record_send_total", "-publisher\""))
+                        .isGreaterThanOrEqualTo(1);
+                // Every subscriber is a connection and a virtual thread.
+                assertThat(value(metrics, "process_files_open_files", "")).isPositive();
+                assertThat(value(metrics, "process_files_max_files", "")).isPositive();
+                assertThat(metrics).containsPattern("(?m)^jvm_threads_virtual_live_threads(\\{[^}]*\\})? \\S+$")
+                        .containsPattern("(?m)^jvm_threads_virtual_pinned_seconds_count(\\{[^}]*\\})? \\S+$")
+                        .containsPattern("(?m)^jvm_threads_virtual_submit_failed_total(\\{[^}]*\\})? \\S+$");
+            });
+        }
+    }
+
     private static String get(TestGateway gateway) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(gateway.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 
     private static double value(String metrics, String name, String labels) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$").matcher(metrics);
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{([^}]*)\\})? (\\S+)$").matcher(metrics);
         while (m.find()) {
-            if (m.group(1).contains(labels)) {
+            if ((m.group(1) == null ? "" : m.group(1)).contains(labels)) {
                 return Double.parseDouble(m.group(2));
             }
         }
