@@ -32,10 +32,22 @@ public final class TestKafka {
         return shared;
     }
 
+    /** The build's Kafka version, which surefire passes on from the root pom. */
+    static String kafkaVersion() {
+        String version = System.getProperty("streamgate.kafka.version");
+        if (version == null || version.isBlank()) {
+            throw new IllegalStateException("streamgate.kafka.version is not set: run the tests through Maven, which "
+                    + "passes pom.xml's version.kafka");
+        }
+        return version;
+    }
+
     private static TestKafka start() {
         if (!"embedded".equals(System.getProperty("streamgate.test.kafka"))
                 && DockerClientFactory.instance().isDockerAvailable()) {
-            KafkaContainer container = new KafkaContainer("apache/kafka:4.1.1");
+            // The broker image at the clients' version (pom.xml version.kafka): results must not depend on whether
+            // Docker exists.
+            KafkaContainer container = new KafkaContainer("apache/kafka:" + kafkaVersion());
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
             return new TestKafka(container.getBootstrapServers());
