@@ -1,6 +1,5 @@
 package io.streamgate.fanout;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.config.FanoutSettings;
 import io.streamgate.config.SseSettings;
@@ -22,11 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +46,7 @@ public final class Fanout implements AutoCloseable {
     private final CatchUpReaders catchUp;
     private final FanoutMetrics metrics;
     private final ActiveStreams active;
-    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
-    private volatile boolean draining;
+    private final OpenSubscriptions subscribers;
     private volatile boolean started;
     private final boolean logConnections;
     /** Heartbeats and deadlines of parked live subscribers, met within 50 ms. */
@@ -67,6 +62,7 @@ public final class Fanout implements AutoCloseable {
         this.streams = List.copyOf(streams);
         this.settings = settings;
         this.sse = sse;
+        this.subscribers = new OpenSubscriptions(sse);
         this.metrics = new FanoutMetrics(registry);
         this.reader = new LiveReader(kafka.newLiveConsumer(settings.pollRecords(), settings.fetchBytes(),
                 settings.fetchWait()),
@@ -81,35 +77,7 @@ public final class Fanout implements AutoCloseable {
         this.catchUp = new CatchUpReaders(settings.catchUpReaders(), settings.catchUpChunkEvents(),
                 settings.catchUpChunkBytes(), () -> kafka.newConsumer(settings.catchUpChunkEvents(),
                 settings.fetchBytes()));
-        Gauge.builder("streamgate.catchup.readers.busy", catchUp, CatchUpReaders::busy)
-                .description("Catch-up reads running now (bound: fanout.catchUp.readers)").register(registry);
-        Gauge.builder("streamgate.catchup.waiting", catchUp, CatchUpReaders::waiting)
-                .description("Subscribers waiting for a catch-up reader or for chunk memory").register(registry);
-        registerBound(registry, "fanout.tail.events", settings.tailEvents());
-        registerBound(registry, "fanout.tail.bytes", settings.tailBytes());
-        registerBound(registry, "fanout.catchUp.readers", settings.catchUpReaders());
-        registerBound(registry, "fanout.catchUp.chunkEvents", settings.catchUpChunkEvents());
-        registerBound(registry, "fanout.catchUp.chunkBytes", settings.catchUpChunkBytes());
-        registerBound(registry, "fanout.fetchBytes", settings.fetchBytes());
-        registerBound(registry, "fanout.maxRecordBytes", settings.maxRecordBytes());
-        registerBound(registry, "fanout.maxLagEvents", settings.maxLagEvents());
-        registerBound(registry, "fanout.batchBytes", settings.batchBytes());
-        for (StreamDefinition stream : streams) {
-            Gauge.builder("streamgate.subscribers", active, a -> a.subscribers(stream.name())).tag("stream", stream.name())
-                    .description("Open subscriptions").register(registry);
-            Gauge.builder("streamgate.tail.events", active, a -> a.tail(stream.name(), false))
-                    .tag("stream", stream.name()).description("Records held in the in-memory tail")
-                    .register(registry);
-            Gauge.builder("streamgate.tail.bytes", active, a -> a.tail(stream.name(), true))
-                    .tag("stream", stream.name()).description("Approximate bytes held in the in-memory tail")
-                    .register(registry);
-        }
-    }
-
-    /** Each configured bound as a gauge, so dashboards can draw usage against its limit. */
-    private static void registerBound(MeterRegistry registry, String name, double value) {
-        Gauge.builder("streamgate.bound", () -> value).tag("name", name)
-                .description("A configured bound of the delivery engine").register(registry);
+        metrics.registerGauges(this.streams, active, catchUp, settings);
     }
 
     /**
@@ -132,7 +100,7 @@ public final class Fanout implements AutoCloseable {
      * {@link #missingTopics()}).
      */
     public boolean ready() {
-        if (draining || !started) {
+        if (subscribers.draining() || !started) {
             return false;
         }
         for (StreamDefinition stream : streams) {
@@ -158,15 +126,8 @@ public final class Fanout implements AutoCloseable {
                     EventIdCodec.encode(request.stream().name(), start.position()), request.keys().size(),
                     request.types().size());
         }
-        subscribers.add(subscriber);
-        if (active.get(request.stream().name()) != stream) {
-            // Its topic was reset between acquire and now: the tail is retired, so reconnect at once.
-            subscriber.endBy(System.nanoTime(), jitteredRetry(), EndReason.TOPIC_RESET);
-        }
-        if (draining) {
-            // Arrived after the drain began: off to another instance at once.
-            subscriber.drainBy(System.nanoTime(), jitteredRetry());
-        }
+        // A topic reset between acquire and now retired this tail: the subscription reconnects at once.
+        subscribers.add(subscriber, active.get(request.stream().name()) != stream);
         try {
             reason = subscriber.run(start.gaps(),
                     start.resets().stream().map(io.streamgate.resume.Reset::new).toList());
@@ -227,12 +188,7 @@ public final class Fanout implements AutoCloseable {
         if (retired.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
-        for (Subscriber subscriber : subscribers) {
-            if (retired.stream().anyMatch(a -> a.log == subscriber.log())) {
-                subscriber.endBy(now, jitteredRetry(), EndReason.TOPIC_RESET);
-            }
-        }
+        subscribers.endReading(retired);
         retired.forEach(a -> a.log.wakeAll());
         LOG.warn("Topic {} is not the log its streams were reading (deleted and created again, or truncated): "
                 + "streams {} start over and their subscribers reconnect", topic,
@@ -246,13 +202,7 @@ public final class Fanout implements AutoCloseable {
      * other instances spread over time. Returns at once; {@link #awaitDrained} waits for the streams to end.
      */
     public void drain(Duration window) {
-        draining = true;
-        long now = System.nanoTime();
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (Subscriber subscriber : subscribers) {
-            long spread = window.isZero() ? 0 : random.nextLong(window.toNanos());
-            subscriber.drainBy(now + spread, jitteredRetry());
-        }
+        subscribers.drain(window);
         // Waiters only wake for new records or their own deadlines: nudge them often while draining.
         janitor.scheduleAtFixedRate(Periodic.of("Drain wake-ups",
                 () -> active.all().forEach(a -> a.log.wakeAll())), 0, 100,
@@ -261,28 +211,18 @@ public final class Fanout implements AutoCloseable {
 
     /** Waits until every subscription has ended or {@code timeout} passed; true when none is left. */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!subscribers.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50); // a shutdown poll, not test synchronisation
-        }
-        return subscribers.isEmpty();
+        return subscribers.awaitEmpty(timeout);
     }
 
     public boolean draining() {
-        return draining;
-    }
-
-    /** The advertised retry plus up to as much again at random: reconnects spread over other instances. */
-    private Duration jitteredRetry() {
-        long base = sse.retry().toMillis();
-        return Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base + 1));
+        return subscribers.draining();
     }
 
     @Override
     public void close() {
         janitor.shutdownNow();
         alarm.close();
-        subscribers.forEach(Subscriber::stop);
+        subscribers.stopAll();
         active.all().forEach(a -> a.log.wakeAll());
         reader.close();
         catchUp.close();

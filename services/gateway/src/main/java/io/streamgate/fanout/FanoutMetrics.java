@@ -1,12 +1,16 @@
 package io.streamgate.fanout;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamgate.config.FanoutSettings;
+import io.streamgate.config.StreamDefinition;
+import java.util.List;
 
 /**
  * The engine's meters, per stream: deliveries, where resumes were served from, slow-client fallbacks and closes,
- * catch-up reads and gaps. Thread-safe.
+ * catch-up reads, gaps and skipped records; and its gauges. Thread-safe.
  */
 final class FanoutMetrics {
     private final MeterRegistry registry;
@@ -17,6 +21,42 @@ final class FanoutMetrics {
 
     MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * The engine's gauges: catch-up readers in use and waiting, each configured bound (so dashboards can draw usage
+     * against its limit), and per stream its subscribers and tail.
+     */
+    void registerGauges(List<StreamDefinition> streams, ActiveStreams active,
+                        CatchUpReaders catchUp, FanoutSettings settings) {
+        Gauge.builder("streamgate.catchup.readers.busy", catchUp, CatchUpReaders::busy)
+                .description("Catch-up reads running now (bound: fanout.catchUp.readers)").register(registry);
+        Gauge.builder("streamgate.catchup.waiting", catchUp, CatchUpReaders::waiting)
+                .description("Subscribers waiting for a catch-up reader or for chunk memory").register(registry);
+        bound("fanout.tail.events", settings.tailEvents());
+        bound("fanout.tail.bytes", settings.tailBytes());
+        bound("fanout.catchUp.readers", settings.catchUpReaders());
+        bound("fanout.catchUp.chunkEvents", settings.catchUpChunkEvents());
+        bound("fanout.catchUp.chunkBytes", settings.catchUpChunkBytes());
+        bound("fanout.fetchBytes", settings.fetchBytes());
+        bound("fanout.maxRecordBytes", settings.maxRecordBytes());
+        bound("fanout.maxLagEvents", settings.maxLagEvents());
+        bound("fanout.batchBytes", settings.batchBytes());
+        for (StreamDefinition stream : streams) {
+            Gauge.builder("streamgate.subscribers", active, a -> a.subscribers(stream.name()))
+                    .tag("stream", stream.name()).description("Open subscriptions").register(registry);
+            Gauge.builder("streamgate.tail.events", active, a -> a.tail(stream.name(), false))
+                    .tag("stream", stream.name()).description("Records held in the in-memory tail")
+                    .register(registry);
+            Gauge.builder("streamgate.tail.bytes", active, a -> a.tail(stream.name(), true))
+                    .tag("stream", stream.name()).description("Approximate bytes held in the in-memory tail")
+                    .register(registry);
+        }
+    }
+
+    private void bound(String name, double value) {
+        Gauge.builder("streamgate.bound", () -> value).tag("name", name)
+                .description("A configured bound of the delivery engine").register(registry);
     }
 
     StreamMeters stream(String name) {
