@@ -57,7 +57,7 @@ final class ChunkDelivery {
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
             Long logStart = gaps.get(tp);
             if (logStart != null && record.offset() >= logStart) {
-                flush(batch);
+                meters.write(batch, connection);
                 announceGap(tp, gaps.remove(tp));
             }
             int t = topics.indexOf(record.topic());
@@ -73,12 +73,12 @@ final class ChunkDelivery {
             position.idPending = false;
             if (selection.finishes(type)) {
                 batch.addEvent(EventIdCodec.endOf(id), Until.END_TYPE, Until.endJson(type, id));
-                flush(batch);
+                meters.write(batch, connection);
                 meters.caughtUp(chunk.records().size());
                 return true;
             }
             if (batch.length() >= batchBytes) {
-                flush(batch);
+                meters.write(batch, connection);
                 if (ending.due()) {
                     // The rest of the chunk is left unread; our position is what was written.
                     meters.caughtUp(chunk.records().size());
@@ -86,7 +86,7 @@ final class ChunkDelivery {
                 }
             }
         }
-        flush(batch);
+        meters.write(batch, connection);
         gaps.forEach(this::announceGap);
         chunk.reached().forEach((tp, offset) -> {
             int t = topics.indexOf(tp.topic());
@@ -111,14 +111,6 @@ final class ChunkDelivery {
         if (logStart > mine) {
             writeGap(List.of(new Gap(tp.topic(), tp.partition(), mine, logStart - 1)));
             meters.gap();
-        }
-    }
-
-    private void flush(FrameBatch batch) {
-        int events = batch.events();
-        int bytes = batch.writeTo(connection);
-        if (bytes > 0) {
-            meters.delivered(events, bytes);
         }
     }
 }

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamgate.config.FanoutSettings;
 import io.streamgate.config.StreamDefinition;
+import io.streamgate.sse.FrameBatch;
+import io.streamgate.sse.SseConnection;
 import java.util.List;
 
 /**
@@ -105,6 +107,16 @@ final class FanoutMetrics {
 
         void skipped() {
             skipped.increment();
+        }
+
+        /** Writes and flushes {@code batch} to {@code connection} and counts what it held; returns its bytes. */
+        int write(FrameBatch batch, SseConnection connection) {
+            int events = batch.events();
+            int written = batch.writeTo(connection);
+            if (written > 0) {
+                delivered(events, written);
+            }
+            return written;
         }
 
         void delivered(long count, long size) {

@@ -150,12 +150,9 @@ final class LiveDelivery {
 
     /** One write for the whole batch (a single shared frame is written as it is). */
     private void writeBatch(boolean last) {
-        int events = batch.events();
-        int bytes = batch.writeTo(connection);
-        if (bytes == 0) {
+        if (meters.write(batch, connection) == 0) {
             return;
         }
-        meters.delivered(events, bytes);
         // Sampled: with thousands of subscribers a histogram update per write would be a hot-path cost.
         if (last || (++liveWrites & 7) == 0) {
             meters.latency(batchNewest);

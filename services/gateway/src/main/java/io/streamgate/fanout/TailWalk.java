@@ -58,7 +58,7 @@ final class TailWalk {
                 break;
             }
             if (at >= log.lastSeq()) {
-                flush(pending);
+                meters.write(pending, connection);
                 if (!log.awaitAfter(at, ending.nanosToWake())) {
                     EndReason ended = ending.duties();
                     if (ended != null) {
@@ -78,7 +78,7 @@ final class TailWalk {
                     position.idPending = false;
                     if (selection.finishes(entry.type())) {
                         pending.add(Selection.endFrame(entry.type(), position.own.id()));
-                        flush(pending);
+                        meters.write(pending, connection);
                         return EndReason.FINISHED;
                     }
                 } else {
@@ -86,21 +86,13 @@ final class TailWalk {
                 }
             }
             if (pending.length() >= batchBytes) {
-                flush(pending);
+                meters.write(pending, connection);
                 if (ending.due()) {
                     return null; // the caller's idleDuties ends the stream, with the id of what was written
                 }
             }
         }
-        flush(pending);
+        meters.write(pending, connection);
         return null;
-    }
-
-    private void flush(FrameBatch batch) {
-        int events = batch.events();
-        int bytes = batch.writeTo(connection);
-        if (bytes > 0) {
-            meters.delivered(events, bytes);
-        }
     }
 }
