@@ -34,6 +34,7 @@ import io.streamgate.producer.EventValidator;
 import io.streamgate.producer.UnknownTypes;
 import io.streamgate.schemas.EventSchemas;
 import io.streamgate.subscribe.SubscribeEndpoint;
+import io.streamgate.sse.RawChannels;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -107,6 +108,7 @@ public final class Streamgate implements AutoCloseable {
             watchdog = new WriteWatchdog(settings.limits().writeTimeout(), registry);
             headersDeadline = new HeadersDeadline(settings.server().headersTimeout(), registry);
             HttpRouting.Builder routing = HttpRouting.builder();
+            RawChannels channels = new RawChannels();
             EventSchemas schemas = settings.schemaDirectory().map(EventSchemas::builtInAnd)
                     .orElseGet(EventSchemas::builtIn);
             AccessControl access = new AccessControl(settings.auth().enabled());
@@ -120,7 +122,7 @@ public final class Streamgate implements AutoCloseable {
                     new StreamsEndpoint(catalog, access, offsets, fanout::knownPartitions, json),
                     new SchemasEndpoint(schemas, json),
                     new SubscribeEndpoint(catalog, offsets, fanout, access,
-                            new ConnectionLimits(settings.limits(), registry), watchdog, settings.sse(),
+                            new ConnectionLimits(settings.limits(), registry), watchdog, channels, settings.sse(),
                             settings.auth().expiryNotice(), settings.limits().maxFilterValues(), registry, json),
                     new PublishEndpoint(catalog, access, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
@@ -130,7 +132,8 @@ public final class Streamgate implements AutoCloseable {
                             : Optional.of(new MetricsAccess(access, settings.server().management().access())),
                     new ConsoleEndpoint(),
                     json);
-            WebServer server = HttpServer.start(settings.server(), routing, management, headersDeadline, json);
+            WebServer server = HttpServer.start(settings.server(), routing, management, headersDeadline, channels,
+                    json);
             if (server.port() < 0) { // the web server logs a failed bind and starts nothing
                 server.stop();
                 throw new CannotListenException(settings.server().host(), settings.server().port(),

@@ -40,8 +40,11 @@ final class ActiveStreams {
     /** One lock per stream, held while it is activated. */
     private final Map<String, ReentrantLock> activations = new ConcurrentHashMap<>();
 
+    private final DirectWriters writers;
+
     ActiveStreams(LogOffsets offsets, FanoutSettings settings, LiveReader reader, FanoutMetrics metrics,
-                  MissingTopics missing) {
+                  MissingTopics missing, DirectWriters writers) {
+        this.writers = writers;
         this.offsets = offsets;
         this.settings = settings;
         this.reader = reader;
@@ -211,7 +214,7 @@ final class ActiveStreams {
         FanoutMetrics.StreamMeters meters = metrics.stream(stream.name());
         StreamLog log = new StreamLog(stream, Position.of(stream.topics(), prepared.next(), prepared.incarnations()),
                 settings.tailEvents(), settings.tailBytes(), settings.checkpointEvery(),
-                new RecordFrames(stream.payload(), settings.maxRecordBytes(), meters::skipped));
+                new RecordFrames(stream.payload(), settings.maxRecordBytes(), meters::skipped), writers);
         CompletableFuture<Void> warm = reader.activate(log, prepared.start(), prepared.latest());
         ActiveStream a = new ActiveStream(log, meters, warm, prepared.counts(),
                 prepared.earliest(), new LogEnds(offsets));

@@ -51,6 +51,8 @@ public final class Fanout implements AutoCloseable {
     private final boolean logConnections;
     /** Heartbeats and deadlines of parked live subscribers, met within 50 ms. */
     private final Alarm alarm = new Alarm(Duration.ofMillis(50));
+    /** Live batches to the subscribers that went direct. */
+    private final DirectWriters writers = DirectWriters.perCore();
     private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("streamgate-fanout-janitor").daemon().factory());
     private final MissingTopics missing = new MissingTopics();
@@ -71,7 +73,7 @@ public final class Fanout implements AutoCloseable {
             int now = offsets.incarnations(List.of(topic))[0];
             retire(topic, a -> a.incarnation(topic) != now);
         });
-        this.active = new ActiveStreams(offsets, settings, reader, metrics, missing);
+        this.active = new ActiveStreams(offsets, settings, reader, metrics, missing, writers);
         this.housekeeping = new Housekeeping(this.streams, active, offsets, reader, settings, missing, registry,
                 this::retire);
         this.catchUp = new CatchUpReaders(settings.catchUpReaders(), settings.catchUpChunkEvents(),
@@ -223,6 +225,7 @@ public final class Fanout implements AutoCloseable {
         janitor.shutdownNow();
         alarm.close();
         subscribers.stopAll();
+        writers.close();
         active.all().forEach(a -> a.log.wakeAll());
         reader.close();
         catchUp.close();

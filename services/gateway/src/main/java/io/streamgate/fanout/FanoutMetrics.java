@@ -77,8 +77,13 @@ final class FanoutMetrics {
         private final Counter gaps;
         private final Counter skipped;
         private final Timer latency;
+        private final Counter directEvents;
+        private final String stream;
 
         private StreamMeters(String stream) {
+            this.stream = stream;
+            directEvents = counter("streamgate.events.delivered.direct", stream,
+                    "Events the writer threads wrote to live HTTP/1.1 subscribers (included in events.delivered)");
             events = counter("streamgate.events.delivered", stream, "Events written to subscribers");
             bytes = counter("streamgate.bytes.delivered", stream, "Bytes of events written to subscribers");
             resumesFromMemory = Counter.builder("streamgate.resumes").tag("stream", stream).tag("source", "memory")
@@ -96,7 +101,8 @@ final class FanoutMetrics {
                             + " counted each time one is framed: once for the tail, once per catch-up read")
                     .register(registry);
             latency = Timer.builder("streamgate.delivery.latency").tag("stream", stream)
-                    .description("From a record's Kafka timestamp to its write to a live subscriber (1 in 8 writes)")
+                    .description("From a record's Kafka timestamp to its write to a live subscriber (sampled: 1 in 8 writes of"
+                            + " a subscriber's thread, 1 per batch of a writer thread)")
                     .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
                     .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(registry);
         }
@@ -122,6 +128,20 @@ final class FanoutMetrics {
         void delivered(long count, long size) {
             events.increment(count);
             bytes.increment(size);
+        }
+
+        /** Delivered by the writer threads. */
+        void deliveredDirect(long count, long size) {
+            delivered(count, size);
+            directEvents.increment(count);
+        }
+
+        /** The writer threads gave a subscriber back to its own thread ({@code reason}: why). */
+        void handedBack(String reason) {
+            Counter.builder("streamgate.direct.handbacks").tag("stream", stream).tag("reason", reason)
+                    .description("Live subscribers the writer threads gave back to their own thread (a full socket,"
+                            + " a broken connection, a batch they did not hold)")
+                    .register(registry).increment();
         }
 
         /** One write of live events whose newest record has Kafka timestamp {@code timestampMillis}. */

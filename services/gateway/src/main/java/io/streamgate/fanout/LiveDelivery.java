@@ -1,7 +1,10 @@
 package io.streamgate.fanout;
 
+import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.FrameBatch;
 import io.streamgate.sse.SseConnection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +14,10 @@ import java.util.Set;
  * subscriber is woken once per appended batch and reads the tail; a keyed one gets its entries in its
  * {@link Waiter}'s inbox, reads the tail only up to its registration, and moves its position past other keys'
  * records once its inbox is empty.
+ *
+ * <p>A plain HTTP/1.1 subscriber with nothing owed goes <em>direct</em> while it waits: the {@link DirectWriters}
+ * write its next batches to the socket themselves and its thread stays parked until a duty is due, the stream is
+ * asked to end, or the writers hand it back; it then takes its position back and carries on here.
  *
  * <p>Confined to the subscriber's thread; {@link #close()} when the subscription ends.
  */
@@ -63,7 +70,7 @@ final class LiveDelivery {
             return inboxStep();
         }
         if (!waiter.keyed() && log.lastSeq() <= seq) {
-            waiter.await(ending.nanosToWake());
+            await();
             if (log.lastSeq() <= seq) {
                 return Outcome.WAITING;
             }
@@ -92,7 +99,7 @@ final class LiveDelivery {
             long newest = log.lastSeq();
             if (!waiter.pending()) {
                 coverUpTo(newest);
-                waiter.await(ending.nanosToWake());
+                await();
                 if (!waiter.pending()) {
                     return Outcome.WAITING;
                 }
@@ -116,6 +123,46 @@ final class LiveDelivery {
         inbox.clear();
         writeBatch(false);
         return Outcome.WAITING;
+    }
+
+    /**
+     * Parks until woken or a duty is due. Meanwhile the writers deliver new batches, if the connection can go
+     * direct and nothing was appended for us since we looked.
+     */
+    private void await() throws InterruptedException {
+        long nanos = ending.nanosToWake();
+        DirectLink link = waiter.link;
+        if (link == null || nanos == 0 || !connection.enterDirect()) {
+            waiter.await(nanos);
+            return;
+        }
+        if (!log.enterDirect(waiter, seq, position.liveId, position.idPending)) {
+            connection.leaveDirect(null); // something arrived meanwhile: deliver it ourselves
+            return;
+        }
+        try {
+            waiter.await(nanos);
+        } finally {
+            takeBack(link);
+        }
+    }
+
+    /** The writers stop; the position they reached is ours again, and the socket the server's. */
+    private void takeBack(DirectLink link) {
+        link.deactivate();
+        seq = link.seq;
+        position.liveId = link.liveId;
+        position.idPending = link.idPending;
+        ByteBuffer rest = link.rest;
+        link.rest = null;
+        if (link.handedBack != null) {
+            meters.handedBack(link.handedBack);
+            link.handedBack = null;
+        }
+        connection.leaveDirect(link.gone ? null : rest);
+        if (link.gone) {
+            throw new ClientGoneException(new IOException("connection broken during a direct write"));
+        }
     }
 
     /** Records of other keys went by: our position moves to the newest entry (sent with the next heartbeat). */
@@ -167,6 +214,9 @@ final class LiveDelivery {
         position.liveId = position.own.id();
         if (waiter == null) {
             waiter = new Waiter(Thread.currentThread(), keys);
+            if (connection.directCapable() && selection.until() == null) {
+                waiter.link = new DirectLink(waiter, connection, selection, meters, log.writers().assign());
+            }
             alarm.arm(waiter);
         }
         registeredAt = log.register(waiter);

@@ -22,6 +22,11 @@ record Selection(Set<String> keys, Set<String> types, Until until) {
                 && (types.isEmpty() || types.contains(type == null ? "message" : type));
     }
 
+    /** Whether it takes every event and never finishes: the stream's shared frames suit it as they are. */
+    boolean all() {
+        return keys.isEmpty() && types.isEmpty() && until == null;
+    }
+
     /** Whether delivering an event of this type finishes the subscription ({@code until}). */
     boolean finishes(String type) {
         return until != null && until.endsWith(type);

@@ -41,6 +41,7 @@ final class StreamLog {
     private final long maxBytes;
     private final int checkpointEvery;
     private final RecordFrames frames;
+    private final DirectWriters writers;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
     /** Counts wakeAll() calls; guarded by lock. */
@@ -58,6 +59,8 @@ final class StreamLog {
     private final Map<String, List<Waiter>> byKey = new HashMap<>();
     /** Writer only, under lock: keyed waiters that got an entry in the batch being appended. */
     private final List<Waiter> toWake = new ArrayList<>();
+    /** Writer only, under lock: the entries of the batch being appended. */
+    private final List<Entry> appending = new ArrayList<>();
 
     /** A copy of the live position after entry {@code seq}. */
     record Checkpoint(long seq, Position position) {
@@ -75,12 +78,13 @@ final class StreamLog {
      * @param checkpointEvery entries between two checkpoints
      */
     StreamLog(StreamDefinition stream, Position start, int maxEvents, long maxBytes, int checkpointEvery,
-              RecordFrames frames) {
+              RecordFrames frames, DirectWriters writers) {
         this.stream = stream;
         this.ring = new Entry[maxEvents];
         this.maxBytes = maxBytes;
         this.checkpointEvery = checkpointEvery;
         this.frames = frames;
+        this.writers = writers;
         this.head = new Cursor(stream.name(), start);
         this.base = new Cursor(stream.name(), start);
     }
@@ -96,6 +100,11 @@ final class StreamLog {
 
     long lastSeq() {
         return lastSeq;
+    }
+
+    /** The writer threads of direct subscribers. */
+    DirectWriters writers() {
+        return writers;
     }
 
     long firstSeq() {
@@ -206,6 +215,7 @@ final class StreamLog {
         if (seq % checkpointEvery == 0) {
             checkpoints.addLast(new Checkpoint(seq, head.position()));
         }
+        appending.add(entry);
         route(entry);
     }
 
@@ -247,17 +257,51 @@ final class StreamLog {
         }
     }
 
+    /** The batch is visible: merging subscribers are signalled, live ones woken or their links given the batch. */
     private void publish(long seq) {
         lastSeq = seq;
         appended.signalAll();
+        List<DirectLink> direct = null;
         for (Waiter waiter : scanning) {
-            waiter.wake();
+            direct = wakeOrCollect(waiter, direct);
         }
         for (Waiter waiter : toWake) {
             waiter.queued = false;
-            waiter.wake();
+            direct = wakeOrCollect(waiter, direct);
         }
         toWake.clear();
+        if (direct != null) {
+            writers.submit(new DirectBatch(List.copyOf(appending), direct));
+        }
+        appending.clear();
+    }
+
+    private static List<DirectLink> wakeOrCollect(Waiter waiter, List<DirectLink> direct) {
+        DirectLink link = waiter.link;
+        if (link != null && link.active) {
+            List<DirectLink> links = direct == null ? new ArrayList<>() : direct;
+            links.add(link);
+            return links;
+        }
+        waiter.wake();
+        return direct;
+    }
+
+    /**
+     * Hands a registered live subscriber's delivery to the writers from tail entry {@code seq} on, if nothing it has
+     * not had was appended since: a scanning subscriber must be at the tail's end, a keyed one's inbox empty.
+     */
+    boolean enterDirect(Waiter waiter, long seq, String liveId, boolean idPending) {
+        lock.lock();
+        try {
+            if (waiter.keyed() ? waiter.pending() : seq != lastSeq) {
+                return false;
+            }
+            waiter.link.activate(seq, liveId, idPending);
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Wakes every waiting subscriber (drain, shutdown). */

@@ -34,6 +34,8 @@ final class Waiter {
     boolean queued;
     /** Guarded by the log's lock: how often the writer woke this waiter (tests). */
     private long wakes;
+    /** Set once by the owner before it registers, when its connection can be written directly; else null. */
+    DirectLink link;
     /** When the owner wants to be woken at the latest (System.nanoTime), while it is parked; else MAX_VALUE. */
     private volatile long deadline = Long.MAX_VALUE;
 

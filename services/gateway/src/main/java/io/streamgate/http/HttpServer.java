@@ -2,6 +2,7 @@ package io.streamgate.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.tls.Tls;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -13,6 +14,7 @@ import io.helidon.webserver.http2.Http2ConnectionSelector;
 import io.helidon.webserver.http2.Http2Upgrader;
 import io.streamgate.config.ServerSettings;
 import io.streamgate.limits.HeadersDeadline;
+import io.streamgate.sse.RawChannels;
 import io.streamgate.limits.Http2HeadersDeadline;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,12 +31,13 @@ public final class HttpServer {
     }
 
     /**
+     * @param channels   records the public listener's connections, for direct writes of event streams
      * @param management the management port's routing, when {@code settings.management()} names a port
      * @param headers    sees every request's headers arrive: the headers deadline
      */
     public static WebServer start(ServerSettings settings, HttpRouting.Builder routing,
                                   Optional<HttpRouting.Builder> management, HeadersDeadline headers,
-                                  ObjectMapper json) {
+                                  RawChannels channels, ObjectMapper json) {
         // Helidon checks for idle connections every idleConnectionPeriod: a quarter of the timeout closes one
         // between 1 and 1.25 timeouts after it fell idle.
         Duration idleCheck = Duration.ofMillis(Math.clamp(settings.idleTimeout().toMillis() / 4, 100, 30_000));
@@ -62,7 +65,8 @@ public final class HttpServer {
                 // written as one array that bypasses it.
                 .writeBufferSize(settings.writeBufferSize())
                 // Small SSE frames must leave at once, not wait for Nagle + delayed ACK (~40 ms each).
-                .connectionOptions(options -> options.tcpNoDelay(true))
+                // Recorded, so that the fan-out's writers can write live events to plain HTTP/1.1 streams directly.
+                .connectionOptions(channels.capture(SocketOptions.builder().tcpNoDelay(true).build()))
                 .maxTcpConnections(settings.maxConnections())
                 .maxPayloadSize(settings.maxPayloadSize())
                 .idleConnectionTimeout(settings.idleTimeout())

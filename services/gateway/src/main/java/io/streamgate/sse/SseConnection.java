@@ -2,6 +2,7 @@ package io.streamgate.sse;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 
 /**
  * One open {@code text/event-stream} response body. Frames are buffered until {@link #flush()}, so a caller that
@@ -10,17 +11,75 @@ import java.io.OutputStream;
  * <p>Not thread-safe: owned by the thread that created it, which serves the connection — except
  * {@link #blockedNanos(long)} and {@link #abort()}, which a watchdog calls from another thread. A write or flush to a
  * closed or aborted connection throws {@link ClientGoneException}, whatever exception the server raised.
+ *
+ * <p>A plain HTTP/1.1 stream may also go <em>direct</em> ({@link #enterDirect()} … {@link #leaveDirect}, owner
+ * thread): in between, only a writer thread writes, with {@link #writeDirect} — whole HTTP chunks, non-blocking.
  */
 public final class SseConnection {
     private final OutputStream out;
     private final Thread owner = Thread.currentThread();
-    private long lastFlushNanos = System.nanoTime();
+    /** The socket under the response, when direct writes are possible; else null. */
+    private final RawChannel raw;
+    private volatile long lastFlushNanos = System.nanoTime();
     /** When the write in progress started ({@link System#nanoTime()}); 0 while none is. */
     private volatile long writingSince;
     private volatile boolean aborted;
 
     public SseConnection(OutputStream out) {
+        this(out, null);
+    }
+
+    /** @param raw the socket under the response, for direct writes; null when there are none (HTTP/2, TLS) */
+    public SseConnection(OutputStream out, RawChannel raw) {
         this.out = out;
+        this.raw = raw;
+    }
+
+    /** Whether this stream can go direct at all. */
+    public boolean directCapable() {
+        return raw != null;
+    }
+
+    /**
+     * Flushes, then hands the socket to the writers: from now until {@link #leaveDirect}, only
+     * {@link #writeDirect} may write. False (nothing handed over) when this stream cannot go direct.
+     */
+    public boolean enterDirect() {
+        if (raw == null) {
+            return false;
+        }
+        // Pushes out what the server may still buffer; not a write of ours, so the heartbeat clock keeps running.
+        begin();
+        try {
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            throw gone(e);
+        } finally {
+            writingSince = 0;
+        }
+        return raw.enter();
+    }
+
+    /** Writer thread, while direct: puts what the socket takes now of whole HTTP chunks; returns bytes written. */
+    public int writeDirect(ByteBuffer chunks) throws IOException {
+        return raw.write(chunks);
+    }
+
+    /** Writer thread: the writes of a batch ended at {@code nanos}; heartbeats count from there. */
+    public void wroteDirect(long nanos) {
+        lastFlushNanos = nanos;
+    }
+
+    /** Owner: the socket is the server's again, after {@code rest} (a chunk left unfinished, or null) is written. */
+    public void leaveDirect(ByteBuffer rest) {
+        begin();
+        try {
+            raw.leave(rest);
+        } catch (IOException | RuntimeException e) {
+            throw gone(e);
+        } finally {
+            writingSince = 0;
+        }
     }
 
     public void write(byte[] frame) {

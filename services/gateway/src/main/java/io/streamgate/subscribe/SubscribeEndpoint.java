@@ -28,6 +28,8 @@ import io.streamgate.limits.ConnectionLimits;
 import io.streamgate.limits.WriteWatchdog;
 import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;
+import io.streamgate.sse.RawChannel;
+import io.streamgate.sse.RawChannels;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
 import java.time.Duration;
@@ -65,10 +67,13 @@ public final class SubscribeEndpoint implements Handler {
     private final ObjectMapper json;
     private final int maxFilterValues;
 
+    private final RawChannels channels;
+
     public SubscribeEndpoint(StreamCatalog catalog, LogOffsets offsets, Fanout fanout, AccessControl access,
-                             ConnectionLimits limits, WriteWatchdog watchdog, SseSettings sse, Duration expiryNotice,
-                             int maxFilterValues, MeterRegistry registry, ObjectMapper json) {
+                             ConnectionLimits limits, WriteWatchdog watchdog, RawChannels channels, SseSettings sse,
+                             Duration expiryNotice, int maxFilterValues, MeterRegistry registry, ObjectMapper json) {
         this.catalog = catalog;
+        this.channels = channels;
         this.maxFilterValues = maxFilterValues;
         this.resolver = new StartResolver(offsets, fanout::startFromTail);
         this.fanout = fanout;
@@ -133,11 +138,11 @@ public final class SubscribeEndpoint implements Handler {
         ConnectionLimits.Permit permit = limits.admit(req);
         try {
             StartResolver.StartPoint start = resolver.resolve(stream, request.start());
-            serve(stream, request, start, open(res));
+            serve(stream, request, start, open(res, channels.of(req, res).orElse(null)));
         } catch (MissingTopicException e) {
             throw e; // nothing was answered yet: a problem naming the topic (ErrorMapping)
         } catch (KafkaUnavailableException e) { // resolving the start (serve() handles its own)
-            SseConnection connection = open(res);
+            SseConnection connection = open(res, null);
             retryLater(stream, connection, e);
             connection.close();
         } finally {
@@ -145,12 +150,12 @@ public final class SubscribeEndpoint implements Handler {
         }
     }
 
-    private static SseConnection open(ServerResponse res) {
+    private static SseConnection open(ServerResponse res, RawChannel raw) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-        return new SseConnection(res.outputStream());
+        return new SseConnection(res.outputStream(), raw);
     }
 
     private void serve(StreamDefinition stream, SubscribeRequest request, StartResolver.StartPoint start,

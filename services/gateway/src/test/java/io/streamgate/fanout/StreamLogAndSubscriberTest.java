@@ -113,7 +113,7 @@ class StreamLogAndSubscriberTest {
     void aRecordLargerThanMaxRecordBytesBecomesASkippedEventWithTheRecordsPlaceAndId() {
         java.util.concurrent.atomic.AtomicInteger skipped = new java.util.concurrent.atomic.AtomicInteger();
         StreamLog log = new StreamLog(STREAM, position(0, 0), 1_000, 64L << 20, 512,
-                new RecordFrames(STREAM.payload(), 1_024, skipped::incrementAndGet));
+                new RecordFrames(STREAM.payload(), 1_024, skipped::incrementAndGet), TestLogs.WRITERS);
         byte[] big = new byte[1_025];
         java.util.Arrays.fill(big, (byte) 'x');
         log.append(0, List.of(record(0, 0), new ConsumerRecord<>("t", 0, 1, null, big), record(0, 2)));

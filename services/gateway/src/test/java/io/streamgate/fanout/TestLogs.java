@@ -17,8 +17,11 @@ final class TestLogs {
 
     static StreamLog log(StreamDefinition stream, Position start, int maxEvents, long maxBytes) {
         return new StreamLog(stream, start, maxEvents, maxBytes, BOUNDS.checkpointEvery(),
-                new RecordFrames(stream.payload(), BOUNDS.maxRecordBytes(), () -> { }));
+                new RecordFrames(stream.payload(), BOUNDS.maxRecordBytes(), () -> { }), WRITERS);
     }
+
+    /** These tests' subscribers write to plain streams, never direct: the writers stay idle. */
+    static final DirectWriters WRITERS = new DirectWriters(1);
 
     static CatchUpReaders noKafka() {
         return new CatchUpReaders(1, 10, 1 << 20, () -> {

@@ -1,0 +1,107 @@
+package io.streamgate.fanout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A few platform threads that deliver every appended batch to the {@linkplain DirectLink direct} subscribers of all
+ * streams: one thread per core, each serving a fixed share of the links, so a link's batches are written in order
+ * and a batch reaches a thousand subscribers in a thousand non-blocking writes without waking a thousand threads.
+ *
+ * <p>A writer that falls more than {@value #QUEUE} batches behind does not queue more: the links of a batch it
+ * cannot take are handed back to their own threads, which read the tail as ordinary live subscribers.
+ *
+ * <p>Threading: {@link #submit} from the streams' writer threads; owned by the {@link Fanout}, which closes it.
+ */
+final class DirectWriters implements AutoCloseable {
+    private static final int QUEUE = 256;
+
+    private final List<BlockingQueue<DirectBatch>> queues = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile boolean closed;
+
+    DirectWriters(int threads) {
+        for (int i = 0; i < threads; i++) {
+            BlockingQueue<DirectBatch> queue = new ArrayBlockingQueue<>(QUEUE);
+            queues.add(queue);
+            DirectWriter writer = new DirectWriter();
+            this.threads.add(Thread.ofPlatform().name("streamgate-writer-" + i).daemon()
+                    .start(() -> run(queue, writer)));
+        }
+    }
+
+    /** One writer per core: the writes are system calls that each keep a core busy. */
+    static DirectWriters perCore() {
+        return new DirectWriters(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The shard of a new link. */
+    int assign() {
+        return Math.floorMod(next.getAndIncrement(), queues.size());
+    }
+
+    /** Queues a batch for its links (all active when the batch was appended), split by shard. */
+    void submit(DirectBatch batch) {
+        if (queues.size() == 1) {
+            offer(0, batch);
+            return;
+        }
+        List<List<DirectLink>> byShard = new ArrayList<>(queues.size());
+        for (int i = 0; i < queues.size(); i++) {
+            byShard.add(new ArrayList<>());
+        }
+        for (DirectLink link : batch.links()) {
+            byShard.get(link.shard).add(link);
+        }
+        for (int i = 0; i < queues.size(); i++) {
+            if (!byShard.get(i).isEmpty()) {
+                offer(i, batch.with(byShard.get(i)));
+            }
+        }
+    }
+
+    private void offer(int shard, DirectBatch batch) {
+        if (closed || !queues.get(shard).offer(batch)) {
+            handBack(batch, "queue-full");
+        }
+    }
+
+    private static void handBack(DirectBatch batch, String reason) {
+        for (DirectLink link : batch.links()) {
+            link.lock.lock();
+            try {
+                if (link.active) {
+                    link.handBack(reason);
+                }
+            } finally {
+                link.lock.unlock();
+            }
+        }
+    }
+
+    private void run(BlockingQueue<DirectBatch> queue, DirectWriter writer) {
+        while (!closed) {
+            DirectBatch batch;
+            try {
+                batch = queue.take();
+            } catch (InterruptedException e) {
+                break;
+            }
+            writer.write(batch);
+        }
+        // Closing: whoever still waits for a write goes back to its own thread.
+        for (DirectBatch batch; (batch = queue.poll()) != null; ) {
+            handBack(batch, "closing");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        threads.forEach(Thread::interrupt);
+    }
+}
