@@ -15,6 +15,22 @@ record DirectBatch(List<Entry> entries, List<DirectLink> links) {
         return new DirectBatch(entries, share);
     }
 
+    /** Whether {@code next} continues this batch's stream right after it (then they can be written as one). */
+    boolean continuedBy(DirectBatch next) {
+        return next.meters() == meters() && next.firstSeq() == lastSeq() + 1;
+    }
+
+    /** This batch and the next of its stream as one: their entries, and the links of either. */
+    DirectBatch merge(DirectBatch next) {
+        List<Entry> both = new java.util.ArrayList<>(entries.size() + next.entries.size());
+        both.addAll(entries);
+        both.addAll(next.entries);
+        java.util.Set<DirectLink> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        all.addAll(links);
+        all.addAll(next.links);
+        return new DirectBatch(both, List.copyOf(all));
+    }
+
     /** The stream's meters (every link of a batch belongs to its stream). */
     FanoutMetrics.StreamMeters meters() {
         return links.getFirst().meters;

@@ -41,7 +41,7 @@ final class DirectWriter {
                 int count;
                 int payload;
                 boolean lastSelected;
-                if (!link.waiter.keyed() && link.selection.all()) {
+                if (!link.waiter.keyed() && link.selection.all() && entries.size() == batch.entries().size()) {
                     if (wholeLength < 0) {
                         wholeLength = frame(entries, null);
                     }
@@ -104,11 +104,12 @@ final class DirectWriter {
         if (link.seq >= batch.lastSeq()) {
             return List.of(); // its own thread read this batch while it was away
         }
-        if (link.seq != batch.firstSeq() - 1) {
+        if (link.seq < batch.firstSeq() - 1) {
             link.handBack("behind");
             return null;
         }
-        return batch.entries();
+        // Batches merged by the writer: a link that went direct after the first one needs only the rest.
+        return batch.entries().subList((int) (link.seq + 1 - batch.firstSeq()), batch.entries().size());
     }
 
     private int selected;

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DirectWriters implements AutoCloseable {
     private static final int QUEUE = 256;
+    /** Entries one merged write carries at most. */
+    private static final int MERGE_ENTRIES = 1_000;
 
     private final List<BlockingQueue<DirectBatch>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -84,14 +86,29 @@ final class DirectWriters implements AutoCloseable {
     }
 
     private void run(BlockingQueue<DirectBatch> queue, DirectWriter writer) {
+        List<DirectBatch> waiting = new ArrayList<>();
         while (!closed) {
-            DirectBatch batch;
             try {
-                batch = queue.take();
+                waiting.add(queue.take());
             } catch (InterruptedException e) {
                 break;
             }
-            writer.write(batch);
+            // A writer that fell behind writes the batches that queued meanwhile together: one write per
+            // subscriber for all of a stream's consecutive batches, as a subscriber's own thread would.
+            queue.drainTo(waiting);
+            DirectBatch pending = null;
+            for (DirectBatch batch : waiting) {
+                if (pending != null && pending.continuedBy(batch) && pending.entries().size() < MERGE_ENTRIES) {
+                    pending = pending.merge(batch);
+                } else {
+                    if (pending != null) {
+                        writer.write(pending);
+                    }
+                    pending = batch;
+                }
+            }
+            writer.write(pending);
+            waiting.clear();
         }
         // Closing: whoever still waits for a write goes back to its own thread.
         for (DirectBatch batch; (batch = queue.poll()) != null; ) {
