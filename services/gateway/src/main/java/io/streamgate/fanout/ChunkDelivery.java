@@ -4,10 +4,9 @@ import io.streamgate.config.StreamDefinition;
 import io.streamgate.event.SsePayload;
 import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Gap;
+import io.streamgate.sse.ControlEvents;
 import io.streamgate.sse.FrameBatch;
 import io.streamgate.sse.SseConnection;
-import io.streamgate.sse.SseFrames;
-import io.streamgate.subscription.Until;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -72,7 +71,7 @@ final class ChunkDelivery {
             frames.append(batch, id, record, type);
             position.idPending = false;
             if (selection.finishes(type)) {
-                batch.addEvent(EventIdCodec.endOf(id), Until.END_TYPE, Until.endJson(type, id));
+                batch.add(ControlEvents.end(EventIdCodec.endOf(id), type, id));
                 meters.write(batch, connection);
                 meters.caughtUp(chunk.records().size());
                 return true;
@@ -102,7 +101,7 @@ final class ChunkDelivery {
     /** Moves the position past the gaps and tells the client which offsets it will never get. */
     void writeGap(List<Gap> gaps) {
         gaps.forEach(gap -> position.own.advance(topics.indexOf(gap.topic()), gap.partition(), gap.to() + 1));
-        connection.write(SseFrames.event(position.own.id(), Gap.EVENT_TYPE, Gap.json(gaps)));
+        connection.write(ControlEvents.gap(position.own.id(), gaps));
         connection.flush();
     }
 

@@ -1,6 +1,7 @@
 package io.streamgate.fanout;
 
 import io.streamgate.config.SseSettings;
+import io.streamgate.sse.ControlEvents;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
 import io.streamgate.subscription.EndReason;
@@ -51,22 +52,19 @@ final class Ending {
     EndReason duties() {
         long now = System.nanoTime();
         if (schedule.noticeDue(now)) {
-            connection.write(SseFrames.event(position.currentId(), StreamEnd.NOTICE_TYPE,
-                    StreamEnd.noticeJson(end)));
+            connection.write(ControlEvents.tokenExpiring(position.currentId(), end.endAt()));
             connection.flush();
         }
         if (schedule.drainDue(now)) {
             Duration retry = askedRetry;
             EndReason reason = askedReason;
             connection.write(SseFrames.retry(retry));
-            connection.write(SseFrames.event(position.currentId(), StreamEnd.RECONNECT_TYPE,
-                    StreamEnd.reconnectJson(reason, retry)));
+            connection.write(ControlEvents.reconnect(position.currentId(), reason.text(), retry));
             connection.flush();
             return reason;
         }
         if (schedule.endDue(now)) {
-            connection.write(SseFrames.event(position.currentId(), StreamEnd.RECONNECT_TYPE,
-                    StreamEnd.reconnectJson(end.reason(), sse.retry())));
+            connection.write(ControlEvents.reconnect(position.currentId(), end.reason().text(), sse.retry()));
             connection.flush();
             return end.reason();
         }

@@ -239,9 +239,9 @@ final class LiveReader implements AutoCloseable {
         outOfRange.forEach((tp, wanted) -> {
             long first = earliest.get(tp);
             if (first > wanted) {
-                String gap = Gap.json(List.of(new Gap(tp.topic(), tp.partition(), wanted, first - 1)));
+                Gap gap = new Gap(tp.topic(), tp.partition(), wanted, first - 1);
                 for (StreamLog log : logsByTopic.getOrDefault(tp.topic(), List.of())) {
-                    log.skip(log.stream().topics().indexOf(tp.topic()), tp.partition(), wanted, first - 1, gap);
+                    log.skip(log.stream().topics().indexOf(tp.topic()), gap);
                 }
                 consumer.seek(tp, first);
             } else {

@@ -2,6 +2,7 @@ package io.streamgate.fanout;
 
 import io.streamgate.config.StreamDefinition;
 import io.streamgate.event.SsePayload;
+import io.streamgate.sse.ControlEvents;
 import io.streamgate.sse.FrameBatch;
 import io.streamgate.sse.SseFrames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -9,7 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Turns one stream's Kafka records into SSE events, the same way on the live path (framed once into the tail) and
  * on the catch-up path (framed per subscriber): the record's type and data, or — for a record whose value is larger
- * than {@code fanout.maxRecordBytes} — a {@value #SKIPPED_TYPE} event in its place, so that a client sees what it
+ * than {@code fanout.maxRecordBytes} — a {@code streamgate.skipped} event in its place, so that a client sees what it
  * did not get and its id still moves past the record. An oversized value is never decoded or framed, so it costs
  * no more memory than Kafka's fetch already did.
  *
@@ -17,8 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * have received, and of no others. Stateless apart from its counter; thread-safe.
  */
 final class RecordFrames {
-    static final String SKIPPED_TYPE = "streamgate.skipped";
-
     private final StreamDefinition.Payload payload;
     private final int maxRecordBytes;
     private final Runnable onSkipped;
@@ -33,7 +32,7 @@ final class RecordFrames {
     /** The complete event for {@code record} with {@code id}; {@code type} is its {@link SsePayload#type}. */
     byte[] frame(String id, ConsumerRecord<byte[], byte[]> record, String type) {
         if (tooLarge(record)) {
-            return SseFrames.event(id, SKIPPED_TYPE, skipped(record));
+            return skipped(id, record);
         }
         return SseFrames.event(id, type, SsePayload.data(record, payload, type));
     }
@@ -41,7 +40,7 @@ final class RecordFrames {
     /** Adds the event for {@code record} to a batch of several. */
     void append(FrameBatch batch, String id, ConsumerRecord<byte[], byte[]> record, String type) {
         if (tooLarge(record)) {
-            batch.addEvent(id, SKIPPED_TYPE, skipped(record));
+            batch.add(skipped(id, record));
         } else {
             batch.addEvent(id, type, SsePayload.data(record, payload, type));
         }
@@ -51,11 +50,9 @@ final class RecordFrames {
         return record.value() != null && record.value().length > maxRecordBytes;
     }
 
-    private String skipped(ConsumerRecord<byte[], byte[]> record) {
+    private byte[] skipped(String id, ConsumerRecord<byte[], byte[]> record) {
         onSkipped.run();
-        // Topic names are [a-zA-Z0-9._-] (Kafka's rule): nothing to escape.
-        return "{\"topic\":\"" + record.topic() + "\",\"partition\":" + record.partition() + ",\"offset\":"
-                + record.offset() + ",\"bytes\":" + record.value().length + ",\"limit\":" + maxRecordBytes
-                + ",\"reason\":\"too-large\"}";
+        return ControlEvents.skipped(id, record.topic(), record.partition(), record.offset(), record.value().length,
+                maxRecordBytes);
     }
 }

@@ -1,7 +1,7 @@
 package io.streamgate.fanout;
 
 import io.streamgate.resume.EventIdCodec;
-import io.streamgate.sse.SseFrames;
+import io.streamgate.sse.ControlEvents;
 import io.streamgate.subscription.SubscribeRequest;
 import io.streamgate.subscription.Until;
 import java.util.Set;
@@ -34,6 +34,6 @@ record Selection(Set<String> keys, Set<String> types, Until until) {
 
     /** {@code streamgate.end} after an until event whose id is {@code id}: its own id is the end id. */
     static byte[] endFrame(String type, String id) {
-        return SseFrames.event(EventIdCodec.endOf(id), Until.END_TYPE, Until.endJson(type, id));
+        return ControlEvents.end(EventIdCodec.endOf(id), type, id);
     }
 }

@@ -5,7 +5,7 @@ import io.streamgate.event.SsePayload;
 import io.streamgate.resume.Cursor;
 import io.streamgate.resume.Gap;
 import io.streamgate.resume.Position;
-import io.streamgate.sse.SseFrames;
+import io.streamgate.sse.ControlEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -183,7 +183,9 @@ final class StreamLog {
      * The live reader had to jump over offsets retention deleted before it read them: move the live position and
      * record a control entry that tells every subscriber which offsets are gone (writer thread only).
      */
-    void skip(int topicIndex, int partition, long from, long to, String gapJson) {
+    void skip(int topicIndex, Gap gap) {
+        int partition = gap.partition();
+        long to = gap.to();
         lock.lock();
         try {
             head.ensurePartitions(topicIndex, partition + 1, 0);
@@ -191,8 +193,8 @@ final class StreamLog {
             head.advance(topicIndex, partition, to + 1);
             long seq = lastSeq + 1;
             String id = head.id();
-            store(seq, topicIndex, partition, to, System.currentTimeMillis(), null, Gap.EVENT_TYPE, id,
-                    SseFrames.event(id, Gap.EVENT_TYPE, gapJson), true);
+            store(seq, topicIndex, partition, to, System.currentTimeMillis(), null, ControlEvents.GAP, id,
+                    ControlEvents.gap(id, List.of(gap)), true);
             publish(seq);
         } finally {
             lock.unlock();

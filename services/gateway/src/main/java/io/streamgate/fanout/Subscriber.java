@@ -7,6 +7,7 @@ import io.streamgate.resume.EventIdCodec;
 import io.streamgate.resume.Gap;
 import io.streamgate.resume.Position;
 import io.streamgate.resume.Reset;
+import io.streamgate.sse.ControlEvents;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
 import io.streamgate.subscription.EndReason;
@@ -109,7 +110,7 @@ final class Subscriber {
         thread = Thread.currentThread();
         connection.write(SseFrames.retry(sse.retry()));
         for (Reset reset : resets) {
-            connection.write(SseFrames.event(position.own.id(), Reset.EVENT_TYPE, reset.json()));
+            connection.write(ControlEvents.reset(position.own.id(), reset.topic()));
         }
         if (!gaps.isEmpty()) {
             chunks.writeGap(gaps);

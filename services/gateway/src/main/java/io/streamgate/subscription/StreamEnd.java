@@ -12,18 +12,6 @@ import java.time.Instant;
  */
 public record StreamEnd(Instant noticeAt, Instant endAt, EndReason reason) {
     public static final StreamEnd NEVER = new StreamEnd(Instant.MAX, Instant.MAX, EndReason.MAX_LIFETIME);
-    public static final String NOTICE_TYPE = "streamgate.token-expiring";
-    public static final String RECONNECT_TYPE = "streamgate.reconnect";
-
-    /** {@code {"expiresAt":"<instant>"}}: reconnect with a fresh token before then. */
-    public static String noticeJson(StreamEnd end) {
-        return "{\"expiresAt\":\"" + end.endAt() + "\"}";
-    }
-
-    /** {@code {"reason":"token-expired"|"max-lifetime"|…,"retry":<ms>}}: this event's id resumes exactly. */
-    public static String reconnectJson(EndReason reason, java.time.Duration retry) {
-        return "{\"reason\":\"" + reason.text() + "\",\"retry\":" + retry.toMillis() + "}";
-    }
 
     /** Ends at the token's expiry, with a notice {@code notice} before it. */
     public static StreamEnd tokenExpiry(Instant expiresAt, java.time.Duration notice) {

@@ -1,5 +1,6 @@
 package io.streamgate.subscription;
 
+import io.streamgate.sse.ControlEvents;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -18,9 +19,7 @@ import java.util.Set;
  * @param types the types that end the stream (not empty)
  */
 public record Until(Set<String> types) {
-    public static final String END_TYPE = "streamgate.end";
     private static final int MAX_TYPE_LENGTH = 256;
-    private static final String RESERVED_PREFIX = "streamgate.";
 
     public Until {
         types = Set.copyOf(types);
@@ -29,12 +28,6 @@ public record Until(Set<String> types) {
     /** True when delivering an event of this type ({@code null}: untyped, i.e. {@code message}) ends the stream. */
     public boolean endsWith(String type) {
         return types.contains(type == null ? "message" : type);
-    }
-
-    /** The data of the {@code streamgate.end} event after an event of {@code type} whose id is {@code resumeFrom}. */
-    public static String endJson(String type, String resumeFrom) {
-        return "{\"reason\":\"until\",\"type\":" + jsonString(type == null ? "message" : type)
-                + ",\"resumeFrom\":\"" + resumeFrom + "\"}";
     }
 
     /**
@@ -59,8 +52,8 @@ public record Until(Set<String> types) {
             if (type.chars().anyMatch(Character::isISOControl)) {
                 throw invalid("'until' must not contain control characters.");
             }
-            if (type.startsWith(RESERVED_PREFIX)) {
-                throw invalid("'until' names a domain event type; types starting with '" + RESERVED_PREFIX
+            if (type.startsWith(ControlEvents.PREFIX)) {
+                throw invalid("'until' names a domain event type; types starting with '" + ControlEvents.PREFIX
                         + "' are Streamgate's own control events.");
             }
             if (!filter.isEmpty() && !filter.contains(type)) {
@@ -81,24 +74,5 @@ public record Until(Set<String> types) {
 
     private static String truncate(String value) {
         return value.length() <= 64 ? value : value.substring(0, 64) + "…";
-    }
-
-    private static String jsonString(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamgate.resume.Gap;
 import io.streamgate.config.FanoutSettings;
 import io.streamgate.config.SseSettings;
 import io.streamgate.config.StreamDefinition;
@@ -69,7 +70,7 @@ class KeyedDeliveryTest {
                 .containsExactly(1L, 1L, 1L);
         assertThat(everything.wakes()).isEqualTo(2);
 
-        log.skip(0, 0, offset, offset + 9, "{\"gap\":true}");
+        log.skip(0, new Gap("t", 0, offset, offset + 9));
         offset += 10;
         for (Waiter keyed : List.of(a, b, ac)) {
             List<Entry> inbox = new ArrayList<>();
