@@ -213,11 +213,10 @@ final class LiveDelivery {
         seq = at;
         position.liveId = position.own.id();
         if (waiter == null) {
-            waiter = new Waiter(Thread.currentThread(), keys);
+            waiter = new Waiter(Thread.currentThread(), keys, alarm);
             if (connection.directCapable() && selection.until() == null) {
                 waiter.link = new DirectLink(waiter, connection, selection, meters, log.writers().assign());
             }
-            alarm.arm(waiter);
         }
         registeredAt = log.register(waiter);
     }
@@ -226,7 +225,6 @@ final class LiveDelivery {
     void close() {
         if (waiter != null) {
             log.unregister(waiter);
-            alarm.disarm(waiter);
         }
     }
 }

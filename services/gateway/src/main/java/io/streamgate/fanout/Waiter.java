@@ -38,10 +38,14 @@ final class Waiter {
     DirectLink link;
     /** When the owner wants to be woken at the latest (System.nanoTime), while it is parked; else MAX_VALUE. */
     private volatile long deadline = Long.MAX_VALUE;
+    /** Written by the {@link Alarm} only: the deadline it looks at this waiter for; MAX_VALUE when not filed. */
+    volatile long filedFor = Long.MAX_VALUE;
+    private final Alarm alarm;
 
-    Waiter(Thread owner, Set<String> keys) {
+    Waiter(Thread owner, Set<String> keys, Alarm alarm) {
         this.owner = owner;
         this.keys = Set.copyOf(keys);
+        this.alarm = alarm;
     }
 
     /** The keys whose records this waiter receives in its inbox; empty for a scanning waiter. */
@@ -108,13 +112,22 @@ final class Waiter {
      */
     void await(long nanos) throws InterruptedException {
         if (nanos > 0) {
-            deadline = System.nanoTime() + nanos;
+            long at = System.nanoTime() + nanos;
+            deadline = at;
+            if (at < filedFor) {
+                alarm.file(this);
+            }
             LockSupport.park(this);
             deadline = Long.MAX_VALUE;
         }
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+    }
+
+    /** Alarm: when the owner wants to be woken, while it is parked; else MAX_VALUE. */
+    long deadline() {
+        return deadline;
     }
 
     /** Alarm: wakes the owner if it is parked past its deadline. */

@@ -53,10 +53,10 @@ class KeyedDeliveryTest {
     @Test
     void aRecordReachesAndWakesOnlyTheSubscribersOfItsKey() {
         StreamLog log = TestLogs.log(STREAM, Position.of(List.of("t"), new long[][] {{0}}), 1_000, 64L << 20);
-        Waiter a = new Waiter(Thread.currentThread(), Set.of("a"));
-        Waiter b = new Waiter(Thread.currentThread(), Set.of("b"));
-        Waiter ac = new Waiter(Thread.currentThread(), Set.of("a", "c"));
-        Waiter everything = new Waiter(Thread.currentThread(), Set.of());
+        Waiter a = new Waiter(Thread.currentThread(), Set.of("a"), alarm);
+        Waiter b = new Waiter(Thread.currentThread(), Set.of("b"), alarm);
+        Waiter ac = new Waiter(Thread.currentThread(), Set.of("a", "c"), alarm);
+        Waiter everything = new Waiter(Thread.currentThread(), Set.of(), alarm);
         List.of(a, b, ac, everything).forEach(log::register);
 
         log.append(0, records("a", "b", "b", "x", "c"));
@@ -87,7 +87,7 @@ class KeyedDeliveryTest {
     @Test
     void anInboxWhoseOldestEntryLeftTheTailOverflowsSoTheSubscriberMergesFromItsLastId() {
         StreamLog log = TestLogs.log(STREAM, Position.of(List.of("t"), new long[][] {{0}}), 10, 64L << 20);
-        Waiter a = new Waiter(Thread.currentThread(), Set.of("a"));
+        Waiter a = new Waiter(Thread.currentThread(), Set.of("a"), alarm);
         log.register(a);
         log.append(0, records("a"));
         for (int i = 0; i < 20; i++) {
