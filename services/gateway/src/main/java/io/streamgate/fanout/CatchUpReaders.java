@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -37,6 +38,7 @@ final class CatchUpReaders implements AutoCloseable {
     private final int maxRecords;
     private final long maxBytes;
     private final List<KafkaConsumer<byte[], byte[]>> all = new ArrayList<>();
+    private volatile boolean closed;
 
     /**
      * What one read returned: records in offset order per partition; the offset reached per partition (past
@@ -100,6 +102,11 @@ final class CatchUpReaders implements AutoCloseable {
         } catch (InterruptedException e) {
             chunks.release();
             throw e;
+        }
+        if (closed) {
+            permits.release();
+            chunks.release();
+            throw new IllegalStateException("the catch-up readers are closed");
         }
         KafkaConsumer<byte[], byte[]> consumer = borrow();
         boolean ok = false;
@@ -205,11 +212,37 @@ final class CatchUpReaders implements AutoCloseable {
         return consumer;
     }
 
+    /**
+     * Closes the readers once no read is running (a read ends within its timeout): a Kafka consumer may not be
+     * closed while another thread uses it. Reads asked for afterwards fail with {@link IllegalStateException}.
+     * A reader still busy after {@code wait} is left to the process's end.
+     */
+    void close(Duration wait) {
+        closed = true;
+        boolean quiet = false;
+        try {
+            quiet = permits.tryAcquire(readers, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            synchronized (all) {
+                for (KafkaConsumer<byte[], byte[]> consumer : all) {
+                    if (quiet || idle.contains(consumer)) {
+                        consumer.close(Duration.ofSeconds(1));
+                    }
+                }
+                all.clear();
+            }
+        } finally {
+            if (quiet) {
+                permits.release(readers);
+            }
+        }
+    }
+
     @Override
     public void close() {
-        synchronized (all) {
-            all.forEach(c -> c.close(Duration.ofSeconds(1)));
-            all.clear();
-        }
+        close(Duration.ofSeconds(10));
     }
 }

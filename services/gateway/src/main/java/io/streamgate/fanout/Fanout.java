@@ -228,6 +228,7 @@ public final class Fanout implements AutoCloseable {
         writers.close();
         active.all().forEach(a -> a.log.wakeAll());
         reader.close();
-        catchUp.close();
+        // Reads still running (their subscribers were just stopped) end within one read timeout.
+        catchUp.close(settings.catchUpReadTimeout().plusSeconds(1));
     }
 }
