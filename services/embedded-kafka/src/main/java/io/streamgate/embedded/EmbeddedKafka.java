@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) that runs as a child process of this
- * JVM, from the Kafka jars already on its classpath.
+ * JVM. This class is only the launcher: it needs {@code kafka-clients}, and the broker's jars (Kafka's server,
+ * Scala, log4j) either on this JVM's class path or in a {@value #BROKER_DIRECTORY} directory beside the jar that
+ * started it, so that a gateway's own class path need not carry a broker (see {@link #classPath()}).
  *
  * <p>Ownership: the instance owns the process. {@link #close()} stops it (SIGTERM, then a kill after a grace
  * period); a JVM shutdown hook does the same, and the child stops itself when this JVM dies without either. The
@@ -37,6 +39,10 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    /** Where the broker's own jars live, beside the launching jar, when they are not on this JVM's class path. */
+    public static final String BROKER_DIRECTORY = "broker";
+    private static final String KAFKA_SERVER_CLASS = "kafka/Kafka.class";
 
     /** Held in {@code dataDir} for as long as this instance owns the directory's broker. */
     static final String LOCK_FILE = "streamgate.lock";
@@ -292,11 +298,48 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * The broker runs from this JVM's own classpath. When started with {@code java -jar}, the classpath names one
-     * jar whose manifest lists the rest, so those entries are expanded here.
+     * The broker child's class path. When Kafka's server is on this JVM's class path (tests, tools), the child
+     * runs from the same one. Otherwise (the gateway started with {@code java -jar}, whose class path holds no
+     * broker) it is this JVM's class path plus every jar in {@value #BROKER_DIRECTORY} next to the jar that
+     * started this JVM, which the gateway's build fills. Without either the start fails with a one-line reason.
      */
     static String classPath() {
-        String classPath = System.getProperty("java.class.path");
+        return classPath(System.getProperty("java.class.path"),
+                EmbeddedKafka.class.getClassLoader().getResource(KAFKA_SERVER_CLASS) != null);
+    }
+
+    static String classPath(String jvmClassPath, boolean serverOnClassPath) {
+        String own = expand(jvmClassPath);
+        if (serverOnClassPath) {
+            return own;
+        }
+        Path directory = brokerDirectory(jvmClassPath);
+        List<Path> jars;
+        try (var listing = Files.list(directory)) {
+            jars = listing.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            jars = List.of();
+        }
+        if (jars.isEmpty()) {
+            throw new EmbeddedKafkaException("The embedded Kafka broker is not installed: no jars in " + directory
+                    + " (the gateway's build puts them there: mvn package). Set STREAMGATE_KAFKA_BOOTSTRAP to use a "
+                    + "running Kafka instead.");
+        }
+        StringBuilder path = new StringBuilder(own);
+        jars.forEach(jar -> path.append(File.pathSeparator).append(jar));
+        return path.toString();
+    }
+
+    /** {@value #BROKER_DIRECTORY} beside the jar this JVM was started with, or in the working directory. */
+    private static Path brokerDirectory(String jvmClassPath) {
+        String[] entries = jvmClassPath.split(File.pathSeparator);
+        Path base = entries.length == 1 && entries[0].endsWith(".jar")
+                ? Path.of(entries[0]).toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+        return base.resolve(BROKER_DIRECTORY);
+    }
+
+    /** A class path; a single jar (as {@code java -jar} starts) is expanded by its manifest's Class-Path. */
+    private static String expand(String classPath) {
         String[] entries = classPath.split(File.pathSeparator);
         if (entries.length != 1 || !entries[0].endsWith(".jar")) {
             return classPath;
