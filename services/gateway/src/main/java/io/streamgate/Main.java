@@ -94,7 +94,7 @@ public final class Main {
         String host = settings.server().host();
         log.info("Streamgate listening on {}://{}:{}{} (streams: {}{})",
                 settings.server().tls().isPresent() ? "https" : "http", host.contains(":") ? "[" + host + "]" : host,
-                streamgate.port(), host.equals("0.0.0.0") || host.equals("::") ? ", every interface" : "",
+                streamgate.port(), reach(host),
                 settings.streams().stream().map(s -> s.name()).toList(),
                 settings.server().tls().map(tls -> "; TLS from " + tls.source()).orElse(""));
         streamgate.managementPort().ifPresent(port -> log.info("Operator endpoints (/metrics, /health) on "
@@ -111,6 +111,17 @@ public final class Main {
             stopped.countDown();
         }, "streamgate-stop"));
         stopped.await();
+    }
+
+    /** Who can connect, said next to the address so that a demo open to the network does not pass unnoticed. */
+    private static String reach(String host) {
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            return ", every interface";
+        }
+        if (host.equals("localhost") || host.startsWith("127.") || host.equals("::1")) {
+            return ", this machine only: STREAMGATE_HOST=0.0.0.0 opens it to the network";
+        }
+        return "";
     }
 
     private static void configureLogging() {

@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Streams assistant replies token by token to {@code demo.assistant}, the way an LLM answer arrives: every ~15 s
- * a reply ({@code reply-0001}, ...; also the record key, so its tokens stay in order on one partition, and each
+ * a reply ({@code reply-0001}, ..., continuing after the highest the topic holds; also the record key, so its tokens stay in order on one partition, and each
  * event's {@code subject}) takes one of a few canned answers, split by {@link WordTokens}.
  *
  * <p>Events: one {@code assistant.token} {replyId, index, token} every 80 ms, {@code index} counting from 0;
@@ -24,6 +24,7 @@ final class AssistantEmitter implements Emitter {
     static final String DONE = "assistant.done";
     static final Duration TOKEN_INTERVAL = Duration.ofMillis(80);
     static final Duration PERIOD = Duration.ofSeconds(15);
+    static final IdSeries IDS = new IdSeries(TOPIC, "replyId", "reply-", 4);
 
     static final List<String> ANSWERS = List.of(
             "Streamgate turns Kafka topics into Server-Sent Events streams. A browser subscribes with a plain "
@@ -55,12 +56,17 @@ final class AssistantEmitter implements Emitter {
     private List<String> tokens = List.of();
     private int next;
     private long lastStartNanos;
+    private boolean startedOne;     // the first reply of this run starts at once
 
-    /** @param nanoTime a monotonic clock in nanoseconds, {@link System#nanoTime()} in production */
-    AssistantEmitter(EventSender sender, RandomGenerator random, LongSupplier nanoTime) {
+    /**
+     * @param nanoTime    a monotonic clock in nanoseconds, {@link System#nanoTime()} in production
+     * @param repliesSoFar the highest reply number the topic holds; the first reply is the next one
+     */
+    AssistantEmitter(EventSender sender, RandomGenerator random, LongSupplier nanoTime, long repliesSoFar) {
         this.sender = sender;
         this.random = random;
         this.nanoTime = nanoTime;
+        this.replies = repliesSoFar;
     }
 
     @Override
@@ -78,13 +84,14 @@ final class AssistantEmitter implements Emitter {
     void tick() {
         long now = nanoTime.getAsLong();
         if (replyId == null) {
-            if (replies > 0 && now - lastStartNanos < PERIOD.toNanos()) {
+            if (startedOne && now - lastStartNanos < PERIOD.toNanos()) {
                 return;
             }
-            replyId = "reply-%04d".formatted(++replies);
+            replyId = IDS.format(++replies);
             tokens = WordTokens.split(ANSWERS.get(random.nextInt(ANSWERS.size())));
             next = 0;
             lastStartNanos = now;
+            startedOne = true;
         }
         if (next < tokens.size()) {
             emit(TOKEN, new Token(replyId, next, tokens.get(next)));

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +16,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The demo producer process: writes realistic domain events to {@code demo.metrics}, {@code demo.notifications},
@@ -35,6 +41,7 @@ public final class DemoProducers implements AutoCloseable {
     static final String DEFAULT_BOOTSTRAP = "localhost:9092";
     private static final Duration SCHEDULER_STOP_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration IDS_TIMEOUT = Duration.ofSeconds(15);
 
     private final EventProducer producer;
     private final List<ScheduledExecutorService> schedulers = new ArrayList<>();
@@ -49,7 +56,7 @@ public final class DemoProducers implements AutoCloseable {
         BootstrapDns.awaitResolvable(bootstrap);
         EventValidator validator = new EventValidator(EventSchemas.builtIn(), UnknownTypes.REJECT);
         DemoProducers demo = new DemoProducers(EventProducer.create(producerConfig(bootstrap), validator));
-        List<String> topics = demo.start(bootstrap, hostName());
+        List<String> topics = demo.start(bootstrap, hostName(), idsSoFar(bootstrap));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("demo-shutdown").unstarted(() -> {
             demo.close();
@@ -61,13 +68,15 @@ public final class DemoProducers implements AutoCloseable {
     }
 
     /** Starts the four emitters, each on a single-thread scheduler of its own; returns their topics. */
-    private List<String> start(String bootstrap, String host) {
+    private List<String> start(String bootstrap, String host, Map<IdSeries, Long> idsSoFar) {
         EventSender sender = new EventSender(producer, bootstrap);
         List<Emitter> emitters = List.of(
                 new MetricsEmitter(sender, host),
-                new NotificationEmitter(sender, RandomGenerator.getDefault()),
-                new DeployEmitter(sender, RandomGenerator.getDefault(), System::nanoTime),
-                new AssistantEmitter(sender, RandomGenerator.getDefault(), System::nanoTime));
+                new NotificationEmitter(sender, RandomGenerator.getDefault(), idsSoFar.get(NotificationEmitter.IDS)),
+                new DeployEmitter(sender, RandomGenerator.getDefault(), System::nanoTime,
+                        idsSoFar.get(DeployEmitter.IDS)),
+                new AssistantEmitter(sender, RandomGenerator.getDefault(), System::nanoTime,
+                        idsSoFar.get(AssistantEmitter.IDS)));
         List<String> topics = new ArrayList<>();
         for (Emitter emitter : emitters) {
             // One thread per emitter: a send blocked on missing metadata then delays only that emitter.
@@ -100,6 +109,31 @@ public final class DemoProducers implements AutoCloseable {
         // close(timeout) flushes buffered records first; a plain flush() could wait for the whole delivery
         // timeout (2 minutes) when the broker is down.
         producer.close(PRODUCER_CLOSE_TIMEOUT);
+    }
+
+    /**
+     * The highest id of each series that the log already holds (0 for a new topic), so this run continues after
+     * them. Kafka not answering in time is not fatal for a demo: the ids then start at 1 again, and the log says so.
+     */
+    static Map<IdSeries, Long> idsSoFar(String bootstrap) {
+        List<IdSeries> all = List.of(NotificationEmitter.IDS, DeployEmitter.IDS, AssistantEmitter.IDS);
+        Map<IdSeries, Long> highest = new HashMap<>();
+        all.forEach(series -> highest.put(series, 0L));
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, "streamgate-demo-producers-ids",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            LastIds lastIds = new LastIds(consumer, IDS_TIMEOUT);
+            for (IdSeries series : all) {
+                highest.put(series, lastIds.highest(series));
+            }
+        } catch (KafkaException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not read the demo topics' last ids (" + e.getMessage()
+                    + "); ids start at 1 and may repeat ones the log already holds");
+        }
+        return highest;
     }
 
     static String bootstrapServers(String fromEnv) {

@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Simulates a deploy pipeline on {@code demo.deploys}: a new deploy starts every ~20 s, keyed by its deploy id
- * ({@code deploy-0001}, ...), so all events of one deploy stay in order on one partition; the deploy id is also
+ * ({@code deploy-0001}, ..., continuing after the highest the topic holds), so all events of one deploy stay in order on one partition; the deploy id is also
  * each event's {@code subject}.
  *
  * <p>Events, in order: {@code deploy.started} {deployId, service, version}; then {@code deploy.progress}
@@ -30,6 +30,7 @@ final class DeployEmitter implements Emitter {
     static final List<String> STAGES = List.of("build", "test", "package", "rollout");
     static final Duration PERIOD = Duration.ofSeconds(20);
     static final double FAILURE_RATE = 0.10;
+    static final IdSeries IDS = new IdSeries(TOPIC, "deployId", "deploy-", 4);
 
     private static final List<String> SERVICES =
             List.of("checkout", "payments", "search", "catalog", "auth", "notifications");
@@ -64,12 +65,17 @@ final class DeployEmitter implements Emitter {
     private long deploys;
     private Run current;
     private long lastStartNanos;
+    private boolean startedOne;     // the first deploy of this run starts at once
 
-    /** @param nanoTime a monotonic clock in nanoseconds, {@link System#nanoTime()} in production */
-    DeployEmitter(EventSender sender, RandomGenerator random, LongSupplier nanoTime) {
+    /**
+     * @param nanoTime     a monotonic clock in nanoseconds, {@link System#nanoTime()} in production
+     * @param deploysSoFar the highest deploy number the topic holds; the first deploy is the next one
+     */
+    DeployEmitter(EventSender sender, RandomGenerator random, LongSupplier nanoTime, long deploysSoFar) {
         this.sender = sender;
         this.random = random;
         this.nanoTime = nanoTime;
+        this.deploys = deploysSoFar;
     }
 
     @Override
@@ -87,13 +93,14 @@ final class DeployEmitter implements Emitter {
         long now = nanoTime.getAsLong();
         if (current != null) {
             advance(current, now);
-        } else if (deploys == 0 || now - lastStartNanos >= PERIOD.toNanos()) {
+        } else if (!startedOne || now - lastStartNanos >= PERIOD.toNanos()) {
             begin(now);
         }
     }
 
     private void begin(long now) {
-        String id = "deploy-%04d".formatted(++deploys);
+        String id = IDS.format(++deploys);
+        startedOne = true;
         int failingStage = random.nextDouble() < FAILURE_RATE ? random.nextInt(STAGES.size()) : -1;
         current = new Run(id, now, failingStage);
         lastStartNanos = now;

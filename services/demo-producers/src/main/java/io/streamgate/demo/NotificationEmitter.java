@@ -12,13 +12,15 @@ import java.util.random.RandomGenerator;
  * in order on one partition, and the user id is also the event's {@code subject}.
  *
  * <p>Data: {@code id} ({@code notif-000001}, ...), {@code user}, {@code title}, {@code body}, {@code severity}
- * ({@code info}, {@code warning} or {@code critical}), {@code seq} (1, 2, 3, ... per process).
+ * ({@code info}, {@code warning} or {@code critical}), {@code seq} (the id's number). Numbering continues after
+ * the highest id the topic holds, so ids stay unique across demo runs on one log.
  */
 final class NotificationEmitter implements Emitter {
     static final String TOPIC = "demo.notifications";
     static final String TYPE = "notification.created";
     static final String SOURCE = "/demo/notifications";
     static final List<String> USERS = List.of("alice", "bob", "carol");
+    static final IdSeries IDS = new IdSeries(TOPIC, "id", "notif-", 6);
 
     /** The {@code data} of a notification; field order is the JSON order. */
     record Notification(String id, String user, String title, String body, String severity, long seq) {
@@ -48,9 +50,11 @@ final class NotificationEmitter implements Emitter {
     private final RandomGenerator random;
     private long seq;
 
-    NotificationEmitter(EventSender sender, RandomGenerator random) {
+    /** @param sentSoFar the highest notification number the topic holds; the first sent is the next one */
+    NotificationEmitter(EventSender sender, RandomGenerator random, long sentSoFar) {
         this.sender = sender;
         this.random = random;
+        this.seq = sentSoFar;
     }
 
     @Override
@@ -76,7 +80,7 @@ final class NotificationEmitter implements Emitter {
         String user = USERS.get(random.nextInt(USERS.size()));
         Template template = TEMPLATES.get(random.nextInt(TEMPLATES.size()));
         int number = random.nextInt(100, 1000);
-        return new Notification("notif-%06d".formatted(n), user, template.title().formatted(number),
+        return new Notification(IDS.format(n), user, template.title().formatted(number),
                 template.body().formatted(number), template.severity(), n);
     }
 }

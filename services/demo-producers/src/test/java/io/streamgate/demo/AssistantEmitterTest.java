@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AssistantEmitterTest {
     private final MockKafka kafka = MockKafka.acknowledging();
     private final ManualTicks ticks = new ManualTicks(kafka, AssistantEmitter.TOKEN_INTERVAL);
-    private final AssistantEmitter emitter = new AssistantEmitter(kafka.sender, new Random(11), ticks::nanoTime);
+    private final AssistantEmitter emitter = new AssistantEmitter(kafka.sender, new Random(11), ticks::nanoTime, 0);
 
     @Test
     void everyEventOfAReplyIsAValidAssistantEventKeyedAndSubjectedByItsReplyId() {
@@ -76,6 +76,16 @@ class AssistantEmitterTest {
             assertThat(gap).isGreaterThanOrEqualTo(AssistantEmitter.PERIOD)
                     .isLessThan(AssistantEmitter.PERIOD.plus(AssistantEmitter.TOKEN_INTERVAL));
         }
+    }
+
+    @Test
+    void aRestartedEmitterStartsItsFirstReplyAtOnceAfterTheHighestReplyTheLogHolds() {
+        new AssistantEmitter(kafka.sender, new Random(11), ticks::nanoTime, 41).tick();
+
+        assertThat(kafka.written()).singleElement().satisfies(w -> {
+            assertThat(w.key()).isEqualTo("reply-0042");
+            assertThat(w.data().path("index").asInt()).isZero();
+        });
     }
 
     /** Runs until {@code count} replies are done (one reply period is under 200 ticks). */

@@ -19,7 +19,7 @@ class DeployEmitterTest {
 
     private final MockKafka kafka = MockKafka.acknowledging();
     private final ManualTicks ticks = new ManualTicks(kafka, TICK);
-    private final DeployEmitter emitter = new DeployEmitter(kafka.sender, new Random(7), ticks::nanoTime);
+    private final DeployEmitter emitter = new DeployEmitter(kafka.sender, new Random(7), ticks::nanoTime, 0);
 
     @Test
     void everyEventOfADeployIsAValidDeployEventKeyedAndSubjectedByItsDeployId() {
@@ -39,6 +39,16 @@ class DeployEmitterTest {
         });
         assertThat(written).extracting(MockKafka.Written::key)
                 .containsSubsequence("deploy-0001", "deploy-0002", "deploy-0003");
+    }
+
+    @Test
+    void aRestartedEmitterStartsItsFirstDeployAtOnceAfterTheHighestDeployTheLogHolds() {
+        new DeployEmitter(kafka.sender, new Random(7), ticks::nanoTime, 41).tick();
+
+        assertThat(kafka.written()).singleElement().satisfies(w -> {
+            assertThat(w.type()).isEqualTo(DeployEmitter.STARTED);
+            assertThat(w.key()).isEqualTo("deploy-0042");
+        });
     }
 
     @Test

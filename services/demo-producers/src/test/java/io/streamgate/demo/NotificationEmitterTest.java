@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class NotificationEmitterTest {
     private final MockKafka kafka = MockKafka.acknowledging();
-    private final NotificationEmitter emitter = new NotificationEmitter(kafka.sender, new Random(42));
+    private final NotificationEmitter emitter = new NotificationEmitter(kafka.sender, new Random(42), 0);
 
     @Test
     void everyNotificationIsAValidEventKeyedAndSubjectedByItsUser() {
@@ -41,6 +41,15 @@ class NotificationEmitterTest {
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 12).boxed().toList());
         assertThat(written.getFirst().data().path("id").asText()).isEqualTo("notif-000001");
         assertThat(written.getLast().data().path("id").asText()).isEqualTo("notif-000012");
+    }
+
+    @Test
+    void aRestartedEmitterContinuesAfterTheHighestIdTheLogHolds() {
+        new NotificationEmitter(kafka.sender, new Random(42), 41).tick();
+
+        MockKafka.Written first = kafka.written().getFirst();
+        assertThat(first.data().path("id").asText()).isEqualTo("notif-000042");
+        assertThat(first.data().path("seq").asLong()).isEqualTo(42);
     }
 
     private void tick(int times) {
