@@ -23,7 +23,7 @@ import java.util.zip.CRC32C;
  *     varint base                            -- the smallest next-offset of the topic
  *     varint (next offset - base), per partition 0..n-1
  * </pre>
- * Offsets of a topic's partitions tend to be close, so the deltas stay short: see the README for measured sizes.
+ * Offsets of a topic's partitions tend to be close, so the deltas stay short: see docs/http-api.md for measured sizes.
  * Version 1 is the same without the incarnation; such ids are still read (their incarnations are unknown).
  *
  * <p>The final id of a finite subscription ({@code until=}) is the same bytes with the high bit of the version byte

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 /**
  * An RFC 9457 problem details response. The {@code type} is a stable URN per condition
- * ({@code urn:streamgate:problem:<name>}), listed in the README; {@code detail} is written for a person and never
+ * ({@code urn:streamgate:problem:<name>}), listed in docs/http-api.md; {@code detail} is written for a person and never
  * carries internals.
  */
 public record Problem(Status status, String name, String title, String detail, Consumer<ObjectNode> extras) {

@@ -51,7 +51,7 @@ public final class Routes {
 
     private static void notFound(ServerRequest req, ServerResponse res, ObjectMapper json) {
         Problem.of(Status.NOT_FOUND_404, "not-found", "Not found",
-                "Nothing here: see GET /streams for the streams and the README for the API.")
+                "Nothing here: see GET /streams for the streams and docs/http-api.md for the API.")
                 .send(res, req.path().path(), json);
     }
 
