@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Readiness reads this instead of asking Kafka per probe: a probe answered from memory never waits for Kafka,
  * behind the admin client's queue, or for a second turn on a carrier thread once Kafka has answered — and many
- * probers (kubelet, load balancers) no longer mean as many Kafka requests. The price is staleness of at most one
- * interval plus one check timeout. {@link #reachable()} is thread-safe; {@link #close()} stops the check (it does
+ * probers (kubelet, load balancers) no longer mean as many Kafka requests. The price is staleness: Kafka is
+ * reported down after {@link #FAILURES_TO_DOWN} failed checks in a row (see {@link #record}), at most two intervals
+ * plus two check timeouts after it stopped answering; up again after one check. {@link #reachable()} is thread-safe; {@link #close()} stops the check (it does
  * not close the admin client, which the caller owns).
  *
  * <p>While Kafka does not answer, one line says so — naming the bootstrap servers, why (a host that does not
@@ -30,12 +31,14 @@ public final class KafkaReachability implements AutoCloseable {
     static final Duration INTERVAL = Duration.ofSeconds(1);
     static final Duration REPEAT = Duration.ofMinutes(1);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
+    static final int FAILURES_TO_DOWN = 2;
     private static final Logger LOG = LoggerFactory.getLogger(KafkaReachability.class);
 
     private final Admin admin;
     private final String bootstrap;
     private final Thread checker;
     private volatile boolean reachable;
+    private int failedInARow;        // the checker thread only
     private long lastWarning;
     private boolean warned;
 
@@ -65,12 +68,27 @@ public final class KafkaReachability implements AutoCloseable {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 String failure = check();
-                reachable = failure == null;
+                record(failure);
                 report(failure);
                 Thread.sleep(INTERVAL);
             }
         } catch (InterruptedException e) {
             // close(): stop checking.
+        }
+    }
+
+    /**
+     * One check's outcome: a success counts at once, a failure only when the check before it failed too. One
+     * check can time out on a starved machine (a reconnect storm saturating the CPU and the admin client's queue)
+     * while Kafka is fine, and an instance that flips to unready then is taken out of the load balancer just when
+     * its clients are coming back; a real outage is still seen within two checks.
+     */
+    void record(String failure) {
+        if (failure == null) {
+            failedInARow = 0;
+            reachable = true;
+        } else if (++failedInARow >= FAILURES_TO_DOWN || !reachable) {
+            reachable = false;
         }
     }
 

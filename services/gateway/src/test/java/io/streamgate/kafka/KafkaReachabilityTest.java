@@ -38,4 +38,25 @@ class KafkaReachabilityTest {
             await().atMost(Duration.ofSeconds(30)).until(reachability::reachable);
         }
     }
+
+    @Test
+    void oneFailedCheckBetweenGoodOnesDoesNotReportKafkaDown() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1"))) {
+            KafkaReachability reachability = KafkaReachability.start(admin, "localhost:1");
+            reachability.close(); // no checker: the outcomes below are the only ones
+            reachability.record(null);
+            assertThat(reachability.reachable()).isTrue();
+
+            reachability.record("no broker answered within 2 s");
+            assertThat(reachability.reachable()).as("one failure (a starved machine)").isTrue();
+            reachability.record(null);
+            reachability.record("no broker answered within 2 s");
+            assertThat(reachability.reachable()).as("failures not in a row").isTrue();
+
+            reachability.record("no broker answered within 2 s");
+            assertThat(reachability.reachable()).as("two failures in a row").isFalse();
+            reachability.record(null);
+            assertThat(reachability.reachable()).as("one success").isTrue();
+        }
+    }
 }
