@@ -49,14 +49,21 @@ class ReconnectStormTest {
     private static final int RECENT = 600;
     private static final String HEAP = "256m";
     /**
-     * Every health answer within this: the {@code timeoutSeconds} of both probes in k8s/base/deployment.yaml, past
-     * which the kubelet counts a failure. Measured on the 2-core machine, shared with other builds: 1.3 to 2.4 s at
-     * worst, in the first two seconds of the storm, when every health request queues on the same two carrier
-     * threads behind 2,000 resuming subscribers (and the test's own 2,000 parsing clients); p99 well under 1 s.
+     * Health answers within this, but for single ones ({@link #PROBE_FAILURE_THRESHOLD}): the
+     * {@code timeoutSeconds} of both probes in k8s/base/deployment.yaml, past which the kubelet counts a failure.
+     * Measured on the 2-core machine, shared with other builds: 1.3 to 2.4 s at worst (once 3.2 s in CI), in the
+     * first two seconds of the storm, when every health request queues on the same two carrier threads behind
+     * 2,000 resuming subscribers (and the test's own 2,000 parsing clients); p99 well under 1 s.
      * A server that queued health checks behind catch-up work would take far longer: the bench saw 19 s before
      * resumes were served from memory.
      */
     private static final Duration HEALTH_BOUND = Duration.ofSeconds(3);
+    /**
+     * The smaller {@code failureThreshold} of the two probes there (readiness: 2): the kubelet acts only on that
+     * many failures in a row. One answer over the bound was seen in CI on a saturated machine (3.2 s, liveness,
+     * in the storm's first seconds), before and after the same code; two in a row would take the pod out.
+     */
+    private static final int PROBE_FAILURE_THRESHOLD = 2;
     private static final Duration CATCH_UP = Duration.ofSeconds(40);
 
     @Test
@@ -108,8 +115,8 @@ class ReconnectStormTest {
                 assertThat(launched).as("all clients started within the same second").isLessThan(1_000);
                 assertThat(health.probes()).as("every health probe answered 200")
                         .allSatisfy(p -> assertThat(p.status()).as(p.path()).isEqualTo(200));
-                assertThat(health.maxMillis()).as("slowest health answer (ms): %s", health.summary())
-                        .isLessThan(HEALTH_BOUND.toMillis());
+                assertThat(slowInARow(health.probes())).as("health answers over %s in a row, per path: %s",
+                        HEALTH_BOUND, health.summary()).isLessThan(PROBE_FAILURE_THRESHOLD);
             }
 
             assertThat(gateway.alive()).isTrue();
@@ -178,5 +185,19 @@ class ReconnectStormTest {
     private static String tail(GatewayProcess gateway) {
         String out = gateway.output();
         return out.substring(Math.max(0, out.length() - 4_000));
+    }
+
+    /** The longest run of consecutive answers over {@link #HEALTH_BOUND} on one path. */
+    private static int slowInARow(List<HealthProbe.Probe> probes) {
+        Map<String, Integer> run = new java.util.HashMap<>();
+        int longest = 0;
+        for (HealthProbe.Probe probe : probes) {
+            int n = probe.millis() >= HEALTH_BOUND.toMillis() ? run.merge(probe.path(), 1, Integer::sum) : 0;
+            if (n == 0) {
+                run.put(probe.path(), 0);
+            }
+            longest = Math.max(longest, n);
+        }
+        return longest;
     }
 }
