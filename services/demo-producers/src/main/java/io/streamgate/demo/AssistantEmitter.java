@@ -1,6 +1,6 @@
 package io.streamgate.demo;
 
-import io.streamgate.producer.DomainEvent;
+import io.cloudevents.CloudEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,7 +103,7 @@ final class AssistantEmitter implements Emitter {
     }
 
     private void emit(String type, Record data) {
-        DomainEvent event = DemoEvents.builder(type, SOURCE, data).key(replyId).subject(replyId).build();
+        CloudEvent event = DemoEvents.event(type, SOURCE, replyId, data);
         sender.send(TOPIC, event);
     }
 }

@@ -1,6 +1,6 @@
 package io.streamgate.demo;
 
-import io.streamgate.producer.DomainEvent;
+import io.cloudevents.CloudEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,7 +135,7 @@ final class DeployEmitter implements Emitter {
     }
 
     private void emit(String deployId, String type, Record data) {
-        DomainEvent event = DemoEvents.builder(type, SOURCE, data).key(deployId).subject(deployId).build();
+        CloudEvent event = DemoEvents.event(type, SOURCE, deployId, data);
         sender.send(TOPIC, event);
     }
 }

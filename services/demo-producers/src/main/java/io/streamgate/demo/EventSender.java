@@ -1,6 +1,6 @@
 package io.streamgate.demo;
 
-import io.streamgate.producer.DomainEvent;
+import io.cloudevents.CloudEvent;
 import io.streamgate.producer.EventProducer;
 import io.streamgate.producer.InvalidDomainEventException;
 import java.time.Duration;
@@ -42,7 +42,7 @@ final class EventSender {
         this.bootstrap = bootstrap;
     }
 
-    void send(String topic, DomainEvent event) {
+    void send(String topic, CloudEvent event) {
         CompletableFuture<RecordMetadata> delivery;
         try {
             delivery = producer.send(topic, event);
@@ -82,14 +82,14 @@ final class EventSender {
                 .formatted(topic, bootstrap, error, suppressed));
     }
 
-    private void rejected(String topic, DomainEvent event, InvalidDomainEventException e) {
-        LogThrottle throttle = invalidLog.computeIfAbsent(event.type(), type -> new LogThrottle(FAILURE_LOG_INTERVAL));
+    private void rejected(String topic, CloudEvent event, InvalidDomainEventException e) {
+        LogThrottle throttle = invalidLog.computeIfAbsent(event.getType(), type -> new LogThrottle(FAILURE_LOG_INTERVAL));
         long suppressed = throttle.tryAcquire(System.nanoTime());
         if (suppressed == LogThrottle.SUPPRESS) {
             return;
         }
         LOG.log(System.Logger.Level.ERROR, ("BUG: a %s event for %s breaks its schema and was not sent; the emitter"
                 + " must be fixed (%d more since the last report; no further report for a minute)")
-                .formatted(event.type(), topic, suppressed), e);
+                .formatted(event.getType(), topic, suppressed), e);
     }
 }

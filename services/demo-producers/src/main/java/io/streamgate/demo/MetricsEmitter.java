@@ -1,6 +1,6 @@
 package io.streamgate.demo;
 
-import io.streamgate.producer.DomainEvent;
+import io.cloudevents.CloudEvent;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -60,7 +60,7 @@ final class MetricsEmitter implements Emitter {
 
     /** Sends one sample. */
     void tick() {
-        DomainEvent event = DemoEvents.builder(TYPE, SOURCE, sample()).key(host).subject(host).build();
+        CloudEvent event = DemoEvents.event(TYPE, SOURCE, host, sample());
         sender.send(TOPIC, event);
     }
 

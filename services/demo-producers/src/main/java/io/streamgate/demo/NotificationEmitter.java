@@ -1,6 +1,6 @@
 package io.streamgate.demo;
 
-import io.streamgate.producer.DomainEvent;
+import io.cloudevents.CloudEvent;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +70,7 @@ final class NotificationEmitter implements Emitter {
     /** Sends the next notification. */
     void tick() {
         Notification notification = next();
-        DomainEvent event = DemoEvents.builder(TYPE, SOURCE, notification)
-                .key(notification.user()).subject(notification.user()).build();
+        CloudEvent event = DemoEvents.event(TYPE, SOURCE, notification.user(), notification);
         sender.send(TOPIC, event);
     }
 

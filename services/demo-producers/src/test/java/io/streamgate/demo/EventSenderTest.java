@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.InstanceOfAssertFactories.THROWABLE;
 
-import io.streamgate.producer.DomainEvent;
+import io.cloudevents.CloudEvent;
+import io.streamgate.producer.DomainEvents;
 import io.streamgate.producer.InvalidDomainEventException;
 import java.util.List;
 import java.util.logging.Level;
@@ -105,8 +106,8 @@ class EventSenderTest {
 
         for (int i = 0; i < 5; i++) {
             kafka.sender.send(DeployEmitter.TOPIC, progress("deploy-0001", 150));
-            kafka.sender.send(DeployEmitter.TOPIC, DemoEvents.builder(DeployEmitter.STARTED, DeployEmitter.SOURCE,
-                    new DeployEmitter.Started("deploy-0002", "Not A DNS Label", "1.0.0")).key("deploy-0002").build());
+            kafka.sender.send(DeployEmitter.TOPIC, DemoEvents.event(DeployEmitter.STARTED, DeployEmitter.SOURCE,
+                    "deploy-0002", new DeployEmitter.Started("deploy-0002", "Not A DNS Label", "1.0.0")));
         }
 
         assertThat(log.at(Level.SEVERE)).extracting(LogRecord::getMessage).hasSize(2)
@@ -119,8 +120,8 @@ class EventSenderTest {
     void aTypeWithoutASchemaIsRefused() {
         MockKafka kafka = MockKafka.acknowledging();
 
-        kafka.sender.send(DeployEmitter.TOPIC, DomainEvent.builder("deploy.cancelled").source(DeployEmitter.SOURCE)
-                .key("deploy-0001").build());
+        kafka.sender.send(DeployEmitter.TOPIC, DomainEvents.withKey(DomainEvents.builder("deploy.cancelled",
+                DeployEmitter.SOURCE, MockKafka.JSON.createObjectNode()), "deploy-0001").build());
 
         assertThat(kafka.producer.history()).isEmpty();
         assertThat(log.at(Level.SEVERE)).singleElement().extracting(LogRecord::getThrown)
@@ -128,8 +129,8 @@ class EventSenderTest {
                 .hasMessageContaining("no schema for type 'deploy.cancelled'");
     }
 
-    private static DomainEvent progress(String deployId, int percent) {
-        return DemoEvents.builder(DeployEmitter.PROGRESS, DeployEmitter.SOURCE,
-                new DeployEmitter.Progress(deployId, "build", percent)).key(deployId).subject(deployId).build();
+    private static CloudEvent progress(String deployId, int percent) {
+        return DemoEvents.event(DeployEmitter.PROGRESS, DeployEmitter.SOURCE, deployId,
+                new DeployEmitter.Progress(deployId, "build", percent));
     }
 }

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgate.producer.CloudEventsKafka;
-import io.streamgate.producer.DomainEvent;
+import io.cloudevents.CloudEvent;
 import io.streamgate.producer.EventProducer;
 import io.streamgate.producer.EventValidator;
 import io.streamgate.producer.UnknownTypes;
 import io.streamgate.schemas.EventSchemas;
+import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class MockKafka {
 
     private MockKafka(boolean autoComplete) {
         producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
-        sender = new EventSender(new EventProducer(producer, VALIDATOR, JSON), BOOTSTRAP);
+        sender = new EventSender(new EventProducer(producer, VALIDATOR), BOOTSTRAP);
     }
 
     /** Every send succeeds at once. */
@@ -54,7 +55,7 @@ final class MockKafka {
     }
 
     /** One record as sent, and the event it carries. */
-    record Written(ProducerRecord<byte[], byte[]> record, DomainEvent event) {
+    record Written(ProducerRecord<byte[], byte[]> record, CloudEvent event) {
         String key() {
             return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         }
@@ -65,11 +66,15 @@ final class MockKafka {
         }
 
         String type() {
-            return event.type();
+            return event.getType();
         }
 
         JsonNode data() {
-            return event.data();
+            try {
+                return CloudEventsKafka.data(event);
+            } catch (IOException e) {
+                throw new AssertionError("the data of " + event + " is not JSON", e);
+            }
         }
     }
 
@@ -82,7 +87,7 @@ final class MockKafka {
             ConsumerRecord<byte[], byte[]> consumed = new ConsumerRecord<>(record.topic(), 0, i,
                     0L, TimestampType.CREATE_TIME, -1, -1, record.key(), record.value(), record.headers(),
                     Optional.empty());
-            DomainEvent event = CloudEventsKafka.fromRecord(consumed, JSON)
+            CloudEvent event = CloudEventsKafka.fromRecord(consumed)
                     .orElseThrow(() -> new AssertionError("record " + consumed + " is not a CloudEvent"));
             written.add(new Written(record, event));
         }

@@ -1,6 +1,8 @@
 package io.streamgate.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -94,6 +96,20 @@ final class ConfigReader {
                 yield false;
             }
         };
+    }
+
+    /** A non-empty URI reference ({@code /orders}, {@code urn:shop:orders}, {@code https://shop.example}). */
+    URI uri(String path) {
+        String text = string(path).trim();
+        try {
+            if (!text.isEmpty()) {
+                return new URI(text);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problem(path, text, "must be a URI reference such as /orders or urn:shop:orders");
+        return URI.create("/");
     }
 
     /** Durations as {@code 500ms}, {@code 15s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT15S}). */

@@ -1,5 +1,7 @@
 package io.streamgate.config;
 
+import java.net.URI;
+
 /**
  * Publishing limits, the CloudEvents source given to events that name none, and idempotency. {@code maxEventBytes}
  * bounds the data of one event; a batch body is bounded by {@code maxBatchBytes} and {@code maxBatchEvents};
@@ -8,6 +10,6 @@ package io.streamgate.config;
  * {@code Content-Length}, or at its limit when it has none).
  */
 public record PublishSettings(int maxEventBytes, int maxBatchBytes, int maxBatchEvents, int maxNestingDepth,
-                              int maxNumberLength, int maxInFlightBytes, String defaultSource,
+                              int maxNumberLength, int maxInFlightBytes, URI defaultSource,
                               IdempotencySettings idempotency) {
 }

@@ -102,7 +102,7 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.integer("streamgate.publish.maxNestingDepth", 1, 1_000),
                 r.integer("streamgate.publish.maxNumberLength", 1, 1_000),
                 r.integer("streamgate.publish.maxInFlightBytes", 64, Integer.MAX_VALUE),
-                r.string("streamgate.publish.source"),
+                r.uri("streamgate.publish.source"),
                 idempotency(r, kafka.requestTimeout()));
         FanoutSettings fanout = new FanoutSettings(
                 r.integer("streamgate.fanout.tail.events", 16, 10_000_000),

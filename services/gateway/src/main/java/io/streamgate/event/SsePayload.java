@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamgate.config.StreamDefinition.Payload;
 import io.streamgate.producer.CloudEventsKafka;
-import io.streamgate.producer.DomainEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,21 +31,21 @@ public final class SsePayload {
 
     /** The event type, or null for none (the SSE event is then an unnamed "message"). */
     public static String type(ConsumerRecord<byte[], byte[]> record) {
-        return CloudEventsKafka.type(record.headers(), record.value());
+        return CloudEventPeek.type(record.headers(), record.value());
     }
 
     /** The text of the {@code data:} lines; {@code type} is what {@link #type} returned for the record. */
     public static String data(ConsumerRecord<byte[], byte[]> record, Payload mode, String type) {
         byte[] value = record.value();
-        boolean structured = CloudEventsKafka.isStructured(record.headers(), type);
+        boolean structured = CloudEventPeek.isStructured(record.headers(), type);
         if (mode == Payload.DATA) {
             return structured ? structuredData(value) : text(value);
         }
         if (structured) {
             return text(value);
         }
-        Optional<DomainEvent> event = CloudEventsKafka.fromRecord(record, JSON);
-        return event.map(e -> write(CloudEventsKafka.envelope(e, JSON))).orElseGet(() -> plainEnvelope(record, type));
+        return CloudEventsKafka.fromRecord(record).map(e -> text(CloudEventsKafka.structured(e)))
+                .orElseGet(() -> plainEnvelope(record, type));
     }
 
     private static String structuredData(byte[] value) {
@@ -61,7 +60,7 @@ public final class SsePayload {
 
     private static String plainEnvelope(ConsumerRecord<byte[], byte[]> record, String type) {
         ObjectNode node = JSON.createObjectNode()
-                .put("specversion", CloudEventsKafka.SPEC_VERSION)
+                .put("specversion", "1.0")
                 .put("id", record.topic() + "-" + record.partition() + "-" + record.offset())
                 .put("source", "kafka:" + record.topic())
                 .put("type", Optional.ofNullable(type).orElse("message"))

@@ -4,17 +4,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonCloudEventData;
 import io.streamgate.producer.CloudEventsKafka;
-import io.streamgate.producer.DomainEvent;
 import io.streamgate.producer.EventValidator;
 import io.streamgate.publish.InvalidEventException.Violation;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -32,10 +36,11 @@ final class EventParser {
             "dataschema");
 
     private final ObjectMapper json;
-    private final String defaultSource;
+    private static final String SPEC_VERSION = "1.0";
+    private final URI defaultSource;
     private final int maxEventBytes;
 
-    EventParser(ObjectMapper json, String defaultSource, int maxEventBytes) {
+    EventParser(ObjectMapper json, URI defaultSource, int maxEventBytes) {
         this.json = json;
         this.defaultSource = defaultSource;
         this.maxEventBytes = maxEventBytes;
@@ -87,18 +92,18 @@ final class EventParser {
     private OutgoingEvent parse(JsonNode event, String pointer, String where, List<Violation> violations) {
         boolean structured = event.has("specversion");
         String type = text(event, "type", pointer, violations, true);
-        DomainEvent.Builder builder = DomainEvent.builder(type == null ? "" : type);
+        CloudEventBuilder builder = CloudEventBuilder.v1().withType(type == null ? "" : type);
         String key;
         String id;
         String source;
         if (structured) {
             String spec = text(event, "specversion", pointer, violations, true);
-            if (spec != null && !spec.equals(CloudEventsKafka.SPEC_VERSION)) {
+            if (spec != null && !spec.equals(SPEC_VERSION)) {
                 violations.add(new Violation(pointer + "/specversion", "specversion must be \"1.0\"."));
             }
             id = text(event, "id", pointer, violations, true);
             source = text(event, "source", pointer, violations, true);
-            key = text(event, "partitionkey", pointer, violations, false);
+            key = text(event, CloudEventsKafka.PARTITION_KEY, pointer, violations, false);
             event.properties().forEach(field -> {
                 String name = field.getKey();
                 if (STRUCTURED_FIELDS.contains(name)) {
@@ -114,13 +119,15 @@ final class EventParser {
                     violations.add(new Violation(pointer + "/" + name, "Attribute '" + name
                             + "' must be a string, number or boolean."));
                 } else {
-                    builder.extension(name, field.getValue().asText());
+                    builder.withExtension(name, field.getValue().asText());
                 }
             });
             String contentType = text(event, "datacontenttype", pointer, violations, false);
-            if (contentType != null && !contentType.startsWith("application/json") && !contentType.contains("+json")) {
+            if (contentType != null && !CloudEventsKafka.isJson(contentType)) {
                 violations.add(new Violation(pointer + "/datacontenttype", "Only JSON data is supported; "
                         + "datacontenttype must be application/json or a +json type."));
+            } else if (contentType != null) {
+                builder.withDataContentType(contentType);
             }
         } else {
             key = text(event, "key", pointer, violations, false);
@@ -134,29 +141,61 @@ final class EventParser {
             id = text(event, "id", pointer, violations, false);
             source = text(event, "source", pointer, violations, false);
         }
-        builder.id(id).source(source == null ? defaultSource : source).key(key)
-                .subject(text(event, "subject", pointer, violations, false))
-                .dataschema(text(event, "dataschema", pointer, violations, false))
-                .time(time(text(event, "time", pointer, violations, false), pointer, violations));
+        if (key != null) {
+            builder.withExtension(CloudEventsKafka.PARTITION_KEY, key);
+        }
+        URI sourceUri = uri(source, "source", pointer, violations);
+        URI dataschema = uri(text(event, "dataschema", pointer, violations, false), "dataschema", pointer,
+                violations);
+        builder.withId(id == null ? UUID.randomUUID().toString() : id)
+                .withSource(sourceUri == null ? defaultSource : sourceUri)
+                .withSubject(text(event, "subject", pointer, violations, false))
+                .withDataSchema(dataschema)
+                .withTime(time(text(event, "time", pointer, violations, false), pointer, violations));
         JsonNode data = event.get("data");
         int size = dataBytes(data).length;
         if (size > maxEventBytes) {
             throw new PayloadTooLargeException("The event" + where + " has " + size
                     + " bytes of data; the limit is " + maxEventBytes + ".");
         }
-        return new OutgoingEvent(builder.data(data).build(), id != null);
+        if (data != null && !data.isNull()) {
+            builder.withData(JsonCloudEventData.wrap(data));
+            if (contentType(event) == null) {
+                builder.withDataContentType(CloudEventsKafka.JSON_CONTENT_TYPE);
+            }
+        }
+        return new OutgoingEvent(builder.build(), id != null);
     }
 
-    private static Instant time(String text, String pointer, List<Violation> violations) {
+    private static String contentType(JsonNode event) {
+        JsonNode node = event.get("datacontenttype");
+        return node == null || !node.isTextual() ? null : node.asText();
+    }
+
+    /** A URI reference, as CloudEvents requires for {@code source} and {@code dataschema}; null for none. */
+    private static URI uri(String text, String field, String pointer, List<Violation> violations) {
         if (text == null) {
             return null;
         }
         try {
-            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            violations.add(new Violation(pointer + "/" + field, field + " must be a URI reference such as "
+                    + "/orders or urn:shop:orders (characters such as spaces must be percent-encoded)."));
+            return null;
+        }
+    }
+
+    private static OffsetDateTime time(String text, String pointer, List<Violation> violations) {
+        if (text == null) {
+            return OffsetDateTime.now(ZoneOffset.UTC);
+        }
+        try {
+            return OffsetDateTime.parse(text);
         } catch (DateTimeParseException e) {
             violations.add(new Violation(pointer + "/time", "time must be an RFC 3339 timestamp such as "
                     + "2026-11-25T10:15:30Z."));
-            return null;
+            return OffsetDateTime.now(ZoneOffset.UTC);
         }
     }
 

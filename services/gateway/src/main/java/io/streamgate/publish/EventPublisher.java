@@ -1,7 +1,6 @@
 package io.streamgate.publish;
 
 import io.streamgate.config.StreamDefinition;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgate.producer.CloudEventsKafka;
 import io.streamgate.kafka.KafkaUnavailableException;
 import io.streamgate.kafka.LogOffsets;
@@ -34,12 +33,10 @@ final class EventPublisher {
     private final LogOffsets offsets;
     private final Duration timeout;
 
-    private final ObjectMapper json;
 
-    EventPublisher(LogOffsets offsets, Duration timeout, ObjectMapper json) {
+    EventPublisher(LogOffsets offsets, Duration timeout) {
         this.offsets = offsets;
         this.timeout = timeout;
-        this.json = json;
     }
 
     /** Sends through {@code producer} (the shared one, or a transactional one with a transaction open). */
@@ -47,7 +44,7 @@ final class EventPublisher {
         String topic = stream.publishTopic();
         List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
         for (OutgoingEvent event : events) {
-            sends.add(send(producer, CloudEventsKafka.toRecord(topic, event.event(), json)));
+            sends.add(send(producer, CloudEventsKafka.toRecord(topic, event.event())));
         }
         List<RecordMetadata> written = new ArrayList<>(sends.size());
         for (Future<RecordMetadata> send : sends) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudevents.CloudEvent;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -24,7 +25,6 @@ import io.streamgate.idempotency.IdempotencyKey;
 import io.streamgate.idempotency.StoredResponse;
 import io.streamgate.kafka.LogOffsets;
 import io.streamgate.kafka.MissingTopicException;
-import io.streamgate.producer.DomainEvent;
 import io.streamgate.producer.EventValidator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +83,7 @@ public final class PublishEndpoint implements Handler {
         io.micrometer.core.instrument.Gauge.builder("streamgate.publish.inflight.bytes", inFlight,
                 InFlightBodies::reserved).description("Bytes of publish bodies being read and written now (bound: "
                 + "publish.maxInFlightBytes)").register(registry);
-        this.publisher = new EventPublisher(offsets, timeout, json);
+        this.publisher = new EventPublisher(offsets, timeout);
         this.validator = validator;
         this.producer = producer;
         this.idempotency = idempotency;
@@ -154,12 +154,13 @@ public final class PublishEndpoint implements Handler {
             return Optional.empty();
         }
         if (events.size() == 1) {
-            DomainEvent event = events.getFirst().event();
-            return Optional.of(IdempotencyKey.event(event.source(), event.id()));
+            CloudEvent event = events.getFirst().event();
+            return Optional.of(IdempotencyKey.event(event.getSource().toString(), event.getId()));
         }
         MessageDigest digest = sha256();
         for (OutgoingEvent e : events) {
-            ArrayNode pair = json.createArrayNode().add(e.event().source()).add(e.event().id());
+            ArrayNode pair = json.createArrayNode().add(e.event().getSource().toString())
+                    .add(e.event().getId());
             digest.update((pair + "\n").getBytes(StandardCharsets.UTF_8));
         }
         return Optional.of(IdempotencyKey.events(HexFormat.of().formatHex(digest.digest())));

@@ -161,6 +161,13 @@ class SettingsTest {
     }
 
     @Test
+    void refusesAPublishSourceThatIsNotAUriReference() {
+        ConfigException e = refused("streamgate: {publish: {source: 'my service'}}");
+
+        assertNamesValueAndRule(problemFor(e, "streamgate.publish.source"), "my service", "URI reference");
+    }
+
+    @Test
     void refusesAPortFromTheEnvironmentNamingTheKey() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> Settings.fromYaml("", Map.of("STREAMGATE_PORT", "eighty")));

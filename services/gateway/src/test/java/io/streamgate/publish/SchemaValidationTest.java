@@ -111,6 +111,16 @@ class SchemaValidationTest {
     }
 
     @Test
+    void aSourceOrDataschemaThatIsNotAUriReferenceIsRefused() throws Exception {
+        HttpResponse<String> response = post("strict", "{\"specversion\":\"1.0\",\"id\":\"e-1\","
+                + "\"source\":\"my service\",\"type\":\"notification.created\",\"dataschema\":\"a b\","
+                + "\"data\":" + NOTIFICATION + "}", "application/cloudevents+json");
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(response.body()).get("errors")).extracting(e -> e.get("pointer").asText())
+                .containsExactly("/source", "/dataschema");
+    }
+
+    @Test
     void aBatchIsCheckedWhollyBeforeAnythingIsWritten() throws Exception {
         long before = TestTopics.readAll(strictTopic).size();
         String batch = "{\"type\":\"order.placed\",\"data\":{\"order\":\"o-1\"}}\n"

@@ -1,231 +1,137 @@
 package io.streamgate.producer;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.jackson.JsonCloudEventData;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.kafka.KafkaMessageFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * The CloudEvents 1.0 Kafka protocol binding with JSON data. Written in <i>binary mode</i>: every attribute is a
- * {@code ce_<name>} header (UTF-8), {@code content-type: application/json}, the data is the record value and the
- * key is the record key. Read in binary mode or <i>structured mode</i> ({@code content-type:
- * application/cloudevents+json}, or a JSON value holding {@code specversion} and {@code type}). Stateless and
- * thread-safe.
+ * The CloudEvents 1.0 Kafka protocol binding, as the CloudEvents Java SDK implements it, with the choices Streamgate
+ * makes on top. Written in <i>binary mode</i>: every attribute a {@code ce_<name>} header, {@code datacontenttype}
+ * the {@code content-type} header, the data the record value and the {@value #PARTITION_KEY} extension the record
+ * key (so one key's events stay in order on one partition). Read in binary mode or <i>structured mode</i> (content
+ * type {@value #STRUCTURED_CONTENT_TYPE}, or a JSON value holding {@code specversion} without that header, as
+ * producers that predate the binding write it). JSON data is read into {@link JsonCloudEventData}, so callers get a
+ * tree and the structured form embeds it as JSON. Stateless and thread-safe.
  */
 public final class CloudEventsKafka {
-    public static final String SPEC_VERSION = "1.0";
-    public static final String HEADER_PREFIX = "ce_";
-    public static final String CONTENT_TYPE_HEADER = "content-type";
+    /** The extension whose value is the Kafka record key (CloudEvents Kafka binding, "Key Mapping"). */
+    public static final String PARTITION_KEY = "partitionkey";
     public static final String JSON_CONTENT_TYPE = "application/json";
-    public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json";
-    private static final String TYPE_HEADER = "ce_type";
-    private static final Set<String> CORE = Set.of("specversion", "id", "source", "type", "time", "subject",
-            "dataschema", "datacontenttype", "data", "data_base64");
-    private static final JsonFactory FACTORY = new JsonFactory();
-    private static final byte[] STRUCTURED = STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
+    public static final String STRUCTURED_CONTENT_TYPE = JsonFormat.CONTENT_TYPE;
+    public static final String CONTENT_TYPE_HEADER = "content-type";
+    public static final String SPEC_VERSION_HEADER = "ce_specversion";
+    private static final EventFormat FORMAT = new JsonFormat();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private CloudEventsKafka() {
     }
 
-    /** The binary-mode record for {@code event} on {@code topic} (no partition chosen: the key decides). */
-    public static ProducerRecord<byte[], byte[]> toRecord(String topic, DomainEvent event, ObjectMapper json) {
-        Headers headers = new RecordHeaders();
-        add(headers, "specversion", SPEC_VERSION);
-        add(headers, "id", event.id());
-        add(headers, "source", event.source());
-        add(headers, "type", event.type());
-        add(headers, "time", DateTimeFormatter.ISO_INSTANT.format(event.time()));
-        if (event.subject() != null) {
-            add(headers, "subject", event.subject());
-        }
-        if (event.dataschema() != null) {
-            add(headers, "dataschema", event.dataschema());
-        }
-        event.extensions().forEach((name, value) -> add(headers, name, value));
-        headers.add(CONTENT_TYPE_HEADER, JSON_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-        byte[] key = event.key() == null ? null : event.key().getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topic, null, key, dataBytes(event.data(), json), headers);
+    /** The binary-mode record for {@code event} on {@code topic}, keyed by its partition key (no partition chosen). */
+    public static ProducerRecord<byte[], byte[]> toRecord(String topic, CloudEvent event) {
+        String key = key(event);
+        return KafkaMessageFactory.createWriter(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8))
+                .writeBinary(event);
     }
 
-    /** The event a record carries in either mode; empty when it is not a CloudEvent (or its JSON is broken). */
-    public static Optional<DomainEvent> fromRecord(ConsumerRecord<byte[], byte[]> record, ObjectMapper json) {
-        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    /**
+     * The event a record carries, in either mode; empty when it is not a CloudEvent, or when its data claims to be
+     * JSON (a JSON content type, or none) and is not.
+     */
+    public static Optional<CloudEvent> fromRecord(ConsumerRecord<byte[], byte[]> record) {
+        return fromRecord(record.headers(), record.value());
+    }
+
+    /** The same, from a record's headers and value. */
+    public static Optional<CloudEvent> fromRecord(Headers headers, byte[] value) {
         try {
-            if (record.headers().lastHeader(TYPE_HEADER) != null) {
-                DomainEvent.Builder b = DomainEvent.builder(header(record.headers(), "type")).key(key);
-                for (Header h : record.headers()) {
-                    if (h.key().startsWith(HEADER_PREFIX) && h.value() != null) {
-                        set(b, h.key().substring(HEADER_PREFIX.length()), new String(h.value(), StandardCharsets.UTF_8));
-                    }
-                }
-                byte[] value = record.value();
-                return Optional.of(b.data(value == null || value.length == 0 ? null : json.readTree(value)).build());
-            }
-            if (!isStructured(record.headers(), record.value())) {
+            CloudEvent event;
+            if (headers.lastHeader(SPEC_VERSION_HEADER) != null || hasStructuredContentType(headers)) {
+                event = KafkaMessageFactory.createReader(headers, value).toEvent();
+            } else if (value != null && value.length > 0 && JSON.readTree(value).has("specversion")) {
+                event = FORMAT.deserialize(value);
+            } else {
                 return Optional.empty();
             }
-            JsonNode envelope = json.readTree(record.value());
-            DomainEvent.Builder b = DomainEvent.builder(envelope.path("type").asText()).key(key);
-            for (Iterator<Map.Entry<String, JsonNode>> it = envelope.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                if (!field.getKey().equals("data") && field.getValue().isValueNode()) {
-                    set(b, field.getKey(), field.getValue().asText());
-                }
-            }
-            return Optional.of(b.data(envelope.get("data")).build());
-        } catch (IOException | RuntimeException e) {
+            return Optional.of(withJsonData(event));
+        } catch (IOException | RuntimeException notACloudEvent) {
+            // CloudEventRWException, EventDeserializationException and Jackson's errors alike: not an event.
             return Optional.empty();
         }
     }
 
-    /** The event type of a record without parsing more than needed; null when it has none. */
-    public static String type(Headers headers, byte[] value) {
-        Header type = headers.lastHeader(TYPE_HEADER);
-        if (type != null && type.value() != null) {
-            return new String(type.value(), StandardCharsets.UTF_8);
-        }
-        if (value == null || value.length == 0 || firstNonSpace(value) != '{') {
-            return null;
-        }
-        return structuredType(value);
+    /** The structured-mode JSON of an event ({@value #STRUCTURED_CONTENT_TYPE}): its attributes and its data. */
+    public static byte[] structured(CloudEvent event) {
+        return FORMAT.serialize(withJsonData(event));
     }
 
-    /** True for a structured-mode record: by its content type, or a JSON value with specversion and type. */
-    public static boolean isStructured(Headers headers, byte[] value) {
-        return isStructured(headers, type(headers, value));
+    /** The event's {@value #PARTITION_KEY}, the Kafka key it is written under; null for none. */
+    public static String key(CloudEvent event) {
+        Object key = event.getExtension(PARTITION_KEY);
+        return key == null ? null : key.toString();
+    }
+
+    /** True for a JSON media type ({@code application/json}, {@code +json} suffixes), and for none at all. */
+    public static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return type.equals(JSON_CONTENT_TYPE) || type.endsWith("+json");
     }
 
     /**
-     * The same, for a record whose {@link #type} was already read (the live path reads each record once): structured
-     * when the content type says so, or when the type came from the value rather than a {@code ce_type} header.
+     * The event's data as a JSON tree: JSON null when it has none.
+     *
+     * @throws IOException when the data is not JSON
      */
-    public static boolean isStructured(Headers headers, String type) {
-        return hasStructuredContentType(headers) || (type != null && headers.lastHeader(TYPE_HEADER) == null);
+    public static JsonNode data(CloudEvent event) throws IOException {
+        CloudEventData data = event.getData();
+        if (data == null) {
+            return JSON.nullNode();
+        }
+        if (data instanceof JsonCloudEventData json) {
+            return json.getNode();
+        }
+        byte[] bytes = data.toBytes();
+        if (bytes.length == 0) {
+            return JSON.nullNode();
+        }
+        JsonNode node = JSON.readTree(bytes);
+        if (node == null || node.isMissingNode()) {
+            throw new IOException("no JSON value");
+        }
+        return node;
     }
 
     private static boolean hasStructuredContentType(Headers headers) {
         Header contentType = headers.lastHeader(CONTENT_TYPE_HEADER);
-        if (contentType == null || contentType.value() == null || contentType.value().length < STRUCTURED.length) {
-            return false;
-        }
-        // Compared as bytes: no String per record on the live path.
-        return java.util.Arrays.equals(contentType.value(), 0, STRUCTURED.length, STRUCTURED, 0, STRUCTURED.length);
+        return contentType != null && contentType.value() != null
+                && new String(contentType.value(), StandardCharsets.UTF_8).startsWith("application/cloudevents");
     }
 
-    /** The structured-mode JSON of an event: its attributes and {@code data}. */
-    public static ObjectNode envelope(DomainEvent event, ObjectMapper json) {
-        ObjectNode node = json.createObjectNode()
-                .put("specversion", SPEC_VERSION)
-                .put("id", event.id())
-                .put("source", event.source())
-                .put("type", event.type())
-                .put("time", DateTimeFormatter.ISO_INSTANT.format(event.time()));
-        if (event.subject() != null) {
-            node.put("subject", event.subject());
-        }
-        if (event.dataschema() != null) {
-            node.put("dataschema", event.dataschema());
-        }
-        event.extensions().forEach(node::put);
-        node.put("datacontenttype", JSON_CONTENT_TYPE);
-        node.set("data", event.data());
-        return node;
-    }
-
-    private static void set(DomainEvent.Builder b, String name, String value) {
-        switch (name) {
-            case "id" -> b.id(value);
-            case "source" -> b.source(value);
-            case "time" -> b.time(parseTime(value));
-            case "subject" -> b.subject(value);
-            case "dataschema" -> b.dataschema(value);
-            case "partitionkey" -> b.key(value);
-            default -> {
-                if (!CORE.contains(name)) {
-                    b.extension(name, value);
-                }
-            }
-        }
-    }
-
-    private static Instant parseTime(String value) {
-        try {
-            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(value, Instant::from);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    private static byte[] dataBytes(JsonNode data, ObjectMapper json) {
-        if (data == null || data.isNull() || data.isMissingNode()) {
-            return new byte[0];
+    private static CloudEvent withJsonData(CloudEvent event) {
+        if (event.getData() == null || event.getData() instanceof JsonCloudEventData
+                || !isJson(event.getDataContentType())) {
+            return event;
         }
         try {
-            return json.writeValueAsBytes(data);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("event data cannot be written as JSON", e);
-        }
-    }
-
-    private static void add(Headers headers, String attribute, String value) {
-        headers.add(HEADER_PREFIX + attribute, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String header(Headers headers, String attribute) {
-        Header h = headers.lastHeader(HEADER_PREFIX + attribute);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    /** The top-level {@code type} of a structured event; null unless {@code specversion} is there too. */
-    private static String structuredType(byte[] value) {
-        String type = null;
-        boolean spec = false;
-        try (JsonParser parser = FACTORY.createParser(value)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken token = parser.nextToken();
-                if (field.equals("type") && token == JsonToken.VALUE_STRING) {
-                    type = parser.getText();
-                } else if (field.equals("specversion") && token == JsonToken.VALUE_STRING) {
-                    spec = true;
-                } else {
-                    parser.skipChildren();
-                }
-                if (spec && type != null) {
-                    return type;
-                }
-            }
-            return null;
+            return CloudEventBuilder.v1(event).withData(JsonCloudEventData.wrap(data(event))).build();
         } catch (IOException notJson) {
-            return null;
+            throw new IllegalArgumentException("The event's data is not JSON.", notJson);
         }
-    }
-
-    private static int firstNonSpace(byte[] value) {
-        for (byte b : value) {
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return b;
-            }
-        }
-        return -1;
     }
 }

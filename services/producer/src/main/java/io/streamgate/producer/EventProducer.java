@@ -1,6 +1,6 @@
 package io.streamgate.producer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
 import io.streamgate.schemas.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +16,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writes domain events straight to Kafka the way Streamgate's publish API does: validated against their schema
- * first, then as binary-mode CloudEvents ({@link CloudEventsKafka}) keyed by the event's key, through an idempotent
- * producer with {@code acks=all}. A domain service keeps one per process: thread-safe, like the Kafka producer.
+ * first, then as binary-mode CloudEvents ({@link CloudEventsKafka}) keyed by the event's {@code partitionkey},
+ * through an idempotent producer with {@code acks=all}. Events are the CloudEvents SDK's: build them with
+ * {@link DomainEvents} or {@code CloudEventBuilder.v1()}. A domain service keeps one per process: thread-safe,
+ * like the Kafka producer.
  *
  * <p>Errors: an invalid event throws {@link InvalidDomainEventException} from {@code send} before anything is
  * written; Kafka failures complete the returned future exceptionally (the Kafka producer retries first).
@@ -25,13 +27,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class EventProducer implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final EventValidator validator;
-    private final ObjectMapper json;
 
     /** Wraps a producer the caller configured (e.g. transactional); {@link #close()} closes it. */
-    public EventProducer(Producer<byte[], byte[]> producer, EventValidator validator, ObjectMapper json) {
+    public EventProducer(Producer<byte[], byte[]> producer, EventValidator validator) {
         this.producer = producer;
         this.validator = validator;
-        this.json = json;
     }
 
     /**
@@ -43,12 +43,12 @@ public final class EventProducer implements AutoCloseable {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         return new EventProducer(new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()),
-                validator, new ObjectMapper());
+                validator);
     }
 
     /** Validates and sends one event; the future completes when Kafka acknowledged it. */
-    public CompletableFuture<RecordMetadata> send(String topic, DomainEvent event) {
-        check(event, "The event " + event.id());
+    public CompletableFuture<RecordMetadata> send(String topic, CloudEvent event) {
+        check(event, "The event " + event.getId());
         return write(topic, event);
     }
 
@@ -56,7 +56,7 @@ public final class EventProducer implements AutoCloseable {
      * Validates every event, then sends them in order; nothing is sent when any one is invalid. Events with the
      * same key land in order on one partition.
      */
-    public List<CompletableFuture<RecordMetadata>> sendAll(String topic, List<DomainEvent> events) {
+    public List<CompletableFuture<RecordMetadata>> sendAll(String topic, List<CloudEvent> events) {
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             int index = i;
@@ -74,17 +74,17 @@ public final class EventProducer implements AutoCloseable {
         producer.flush();
     }
 
-    private void check(DomainEvent event, String what) {
+    private void check(CloudEvent event, String what) {
         List<Violation> violations = validator.validate(event);
         if (!violations.isEmpty()) {
             throw new InvalidDomainEventException(what, violations);
         }
     }
 
-    private CompletableFuture<RecordMetadata> write(String topic, DomainEvent event) {
+    private CompletableFuture<RecordMetadata> write(String topic, CloudEvent event) {
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         try {
-            producer.send(CloudEventsKafka.toRecord(topic, event, json), (metadata, error) -> {
+            producer.send(CloudEventsKafka.toRecord(topic, event), (metadata, error) -> {
                 if (error == null) {
                     done.complete(metadata);
                 } else {

@@ -1,16 +1,20 @@
 package io.streamgate.producer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudevents.CloudEvent;
 import io.streamgate.schemas.EventSchema;
 import io.streamgate.schemas.EventSchemas;
 import io.streamgate.schemas.Violation;
+import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The event rules shared by Streamgate's publish API and {@link EventProducer}: CloudEvents attribute rules, then
- * the {@code data} against the type's JSON Schema — the version named by {@code dataschema}, else the latest. A
+ * The event rules shared by Streamgate's publish API and {@link EventProducer}: CloudEvents attribute rules, JSON
+ * data, then the data against the type's JSON Schema — the version named by {@code dataschema}, else the latest. A
  * type without any schema here is accepted unchecked (its {@code dataschema} may point elsewhere) or refused, per
  * {@link UnknownTypes}.
  * Every violation is reported, each with a JSON pointer into the event's structured form ({@code /type},
@@ -37,9 +41,9 @@ public final class EventValidator {
     }
 
     /** Every broken rule of {@code event}; empty when it may be written. */
-    public List<Violation> validate(DomainEvent event) {
+    public List<Violation> validate(CloudEvent event) {
         List<Violation> violations = new ArrayList<>();
-        String type = event.type();
+        String type = event.getType();
         if (type.isBlank() || type.length() > MAX_TYPE_LENGTH) {
             violations.add(new Violation("/type", "type must have 1 to " + MAX_TYPE_LENGTH + " characters."));
         } else if (type.chars().anyMatch(Character::isISOControl)) {
@@ -49,46 +53,60 @@ public final class EventValidator {
             violations.add(new Violation("/type", "Types starting with '" + RESERVED_TYPE_PREFIX
                     + "' are reserved for control events."));
         }
-        if (event.id().isEmpty()) {
+        if (event.getId().isEmpty()) {
             violations.add(new Violation("/id", "id must not be empty."));
         }
-        if (event.source().isEmpty()) {
+        if (event.getSource().toString().isEmpty()) {
             violations.add(new Violation("/source", "source must not be empty."));
         }
-        if (event.key() != null && event.key().length() > MAX_KEY_LENGTH) {
-            violations.add(new Violation("/partitionkey", "The key is longer than " + MAX_KEY_LENGTH
-                    + " characters."));
+        String key = CloudEventsKafka.key(event);
+        if (key != null && key.length() > MAX_KEY_LENGTH) {
+            violations.add(new Violation("/" + CloudEventsKafka.PARTITION_KEY, "The key is longer than "
+                    + MAX_KEY_LENGTH + " characters."));
         }
-        event.extensions().keySet().stream().filter(name -> !ATTRIBUTE.matcher(name).matches()).forEach(name ->
+        event.getExtensionNames().stream().filter(name -> !ATTRIBUTE.matcher(name).matches()).forEach(name ->
                 violations.add(new Violation("/" + name, "'" + name + "' is not a CloudEvents attribute name "
                         + "(1-20 lower-case letters or digits).")));
+        if (!CloudEventsKafka.isJson(event.getDataContentType())) {
+            violations.add(new Violation("/datacontenttype", "Only JSON data is supported; datacontenttype must be "
+                    + "application/json or a +json type."));
+        }
         if (violations.isEmpty()) {
             checkData(event, violations);
         }
         return violations;
     }
 
-    private void checkData(DomainEvent event, List<Violation> violations) {
+    private void checkData(CloudEvent event, List<Violation> violations) {
+        JsonNode data;
+        try {
+            data = CloudEventsKafka.data(event);
+        } catch (IOException notJson) {
+            violations.add(new Violation("/data", "The data is not valid JSON."));
+            return;
+        }
         Optional<EventSchema> schema;
-        boolean knownType = schemas.latest(event.type()).isPresent();
-        if (event.dataschema() != null && (knownType || unknownTypes == UnknownTypes.REJECT)) {
-            schema = schemas.byId(event.dataschema());
-            if (schema.isEmpty() || !schema.get().type().equals(event.type())) {
-                violations.add(new Violation("/dataschema", "'" + event.dataschema() + "' is not a known schema of "
-                        + "type '" + event.type() + "'" + known(event.type()) + "."));
+        String type = event.getType();
+        boolean knownType = schemas.latest(type).isPresent();
+        URI dataschema = event.getDataSchema();
+        if (dataschema != null && (knownType || unknownTypes == UnknownTypes.REJECT)) {
+            schema = schemas.byId(dataschema.toString());
+            if (schema.isEmpty() || !schema.get().type().equals(type)) {
+                violations.add(new Violation("/dataschema", "'" + dataschema + "' is not a known schema of "
+                        + "type '" + type + "'" + known(type) + "."));
                 return;
             }
         } else {
-            schema = schemas.latest(event.type());
+            schema = schemas.latest(type);
         }
         if (schema.isEmpty()) {
             if (unknownTypes == UnknownTypes.REJECT) {
-                violations.add(new Violation("/type", "There is no schema for type '" + event.type()
+                violations.add(new Violation("/type", "There is no schema for type '" + type
                         + "', and this stream accepts only types with one; known types: " + schemas.types() + "."));
             }
             return;
         }
-        schema.get().validate(event.data()).forEach(v ->
+        schema.get().validate(data).forEach(v ->
                 violations.add(new Violation("/data" + v.pointer(), v.message())));
     }
 

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.streamgate.embedded.EmbeddedKafka;
 import io.streamgate.schemas.EventSchemas;
 import io.streamgate.schemas.Violation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
+import java.net.URI;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +52,8 @@ class EventProducerTest {
     @Test
     void writesBinaryModeCloudEventsThatReadBackAsTheSameEvent() throws Exception {
         String topic = topic(3);
-        DomainEvent sent = notification("alice", "Build 42 passed")
-                .subject("alice").extension("traceparent", "00-abc-def-01").build();
+        CloudEvent sent = notification("alice", "Build 42 passed")
+                .withSubject("alice").withExtension("traceparent", "00-abc-def-01").build();
         RecordMetadata at = producer.send(topic, sent).get();
 
         ConsumerRecord<byte[], byte[]> record = readAll(topic).getFirst();
@@ -58,28 +61,28 @@ class EventProducerTest {
         assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("alice");
         assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
         assertThat(header(record, "ce_type")).isEqualTo("notification.created");
-        assertThat(header(record, "ce_id")).isEqualTo(sent.id());
+        assertThat(header(record, "ce_id")).isEqualTo(sent.getId());
         assertThat(header(record, "ce_source")).isEqualTo("/notifications");
         assertThat(header(record, "ce_subject")).isEqualTo("alice");
         assertThat(header(record, "ce_traceparent")).isEqualTo("00-abc-def-01");
         assertThat(header(record, "content-type")).isEqualTo("application/json");
-        assertThat(JSON.readTree(record.value())).isEqualTo(sent.data());
+        assertThat(JSON.readTree(record.value())).isEqualTo(CloudEventsKafka.data(sent));
 
-        DomainEvent read = CloudEventsKafka.fromRecord(record, JSON).orElseThrow();
-        assertThat(read.id()).isEqualTo(sent.id());
-        assertThat(read.type()).isEqualTo(sent.type());
-        assertThat(read.source()).isEqualTo(sent.source());
-        assertThat(read.subject()).isEqualTo("alice");
-        assertThat(read.key()).isEqualTo("alice");
-        assertThat(read.time()).isEqualTo(sent.time());
-        assertThat(read.extensions()).containsEntry("traceparent", "00-abc-def-01");
-        assertThat(read.data()).isEqualTo(sent.data());
+        CloudEvent read = CloudEventsKafka.fromRecord(record).orElseThrow();
+        assertThat(read.getId()).isEqualTo(sent.getId());
+        assertThat(read.getType()).isEqualTo(sent.getType());
+        assertThat(read.getSource()).isEqualTo(sent.getSource());
+        assertThat(read.getSubject()).isEqualTo("alice");
+        assertThat(CloudEventsKafka.key(read)).isEqualTo("alice");
+        assertThat(read.getTime()).isEqualTo(sent.getTime());
+        assertThat(read.getExtension("traceparent")).isEqualTo("00-abc-def-01");
+        assertThat(CloudEventsKafka.data(read)).isEqualTo(CloudEventsKafka.data(sent));
     }
 
     @Test
     void eventsWithOneKeyKeepTheirOrderOnOnePartition() throws Exception {
         String topic = topic(3);
-        List<DomainEvent> events = new ArrayList<>();
+        List<CloudEvent> events = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             events.add(notification("bob", "message " + i).build());
         }
@@ -89,14 +92,14 @@ class EventProducerTest {
         List<ConsumerRecord<byte[], byte[]>> records = readAll(topic);
         assertThat(records).extracting(ConsumerRecord::partition).containsOnly(records.getFirst().partition());
         assertThat(records).extracting(r -> header(r, "ce_id"))
-                .containsExactlyElementsOf(events.stream().map(DomainEvent::id).toList());
+                .containsExactlyElementsOf(events.stream().map(CloudEvent::getId).toList());
     }
 
     @Test
     void anInvalidEventIsRefusedWithEveryViolationAndNothingIsWritten() {
         String topic = topic(1);
-        DomainEvent bad = DomainEvent.builder("notification.created").source("/notifications").key("carol")
-                .data(JSON.createObjectNode().put("title", 7).put("colour", "red")).build();
+        CloudEvent bad = DomainEvents.withKey(DomainEvents.builder("notification.created", "/notifications",
+                JSON.createObjectNode().put("title", 7).put("colour", "red")), "carol").build();
         assertThatThrownBy(() -> producer.send(topic, bad))
                 .isInstanceOfSatisfying(InvalidDomainEventException.class, e ->
                         assertThat(e.violations()).extracting(Violation::pointer).allMatch(p -> p.startsWith("/data"))
@@ -107,8 +110,8 @@ class EventProducerTest {
     @Test
     void aBatchWithOneInvalidEventWritesNone() {
         String topic = topic(1);
-        List<DomainEvent> batch = List.of(notification("dave", "first").build(),
-                DomainEvent.builder("notification.created").source("/n").data(JSON.createObjectNode()).build(),
+        List<CloudEvent> batch = List.of(notification("dave", "first").build(),
+                DomainEvents.builder("notification.created", "/n", JSON.createObjectNode()).build(),
                 notification("dave", "third").build());
         assertThatThrownBy(() -> producer.sendAll(topic, batch))
                 .isInstanceOfSatisfying(InvalidDomainEventException.class, e ->
@@ -119,22 +122,24 @@ class EventProducerTest {
     @Test
     void typesWithoutASchemaFollowThePolicy() throws Exception {
         String topic = topic(1);
-        DomainEvent unknown = DomainEvent.builder("order.shipped").source("/orders")
-                .data(JSON.createObjectNode().put("order", "o-1")).build();
+        CloudEvent unknown = DomainEvents.builder("order.shipped", "/orders",
+                JSON.createObjectNode().put("order", "o-1")).build();
         assertThatThrownBy(() -> producer.send(topic, unknown))
                 .isInstanceOfSatisfying(InvalidDomainEventException.class, e ->
                         assertThat(e.violations()).extracting(Violation::pointer).containsExactly("/type"));
         EventValidator lenient = new EventValidator(EventSchemas.builtIn(), UnknownTypes.ACCEPT);
         assertThat(lenient.validate(unknown)).isEmpty();
-        assertThat(lenient.validate(DomainEvent.builder("streamgate.gap").source("/x").build()))
+        CloudEvent control = CloudEventBuilder.v1().withId("1").withType("streamgate.gap")
+                .withSource(URI.create("/x")).build();
+        assertThat(lenient.validate(control))
                 .extracting(Violation::pointer).containsExactly("/type");
     }
 
-    private static DomainEvent.Builder notification(String user, String title) {
-        return DomainEvent.builder("notification.created").source("/notifications").key(user)
-                .time(Instant.parse("2026-11-25T10:15:30.123Z"))
-                .data(JSON.valueToTree(Map.of("id", "notif-000001", "user", user, "title", title,
-                        "body", "Details for " + user, "severity", "info", "seq", 1)));
+    private static CloudEventBuilder notification(String user, String title) {
+        return DomainEvents.withKey(DomainEvents.builder("notification.created", "/notifications",
+                        JSON.valueToTree(Map.of("id", "notif-000001", "user", user, "title", title,
+                                "body", "Details for " + user, "severity", "info", "seq", 1))), user)
+                .withTime(OffsetDateTime.parse("2026-11-25T10:15:30.123Z"));
     }
 
     private static String topic(int partitions) {
