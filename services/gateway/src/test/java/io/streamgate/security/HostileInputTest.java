@@ -230,12 +230,14 @@ class HostileInputTest {
         try (SseClient client = SseClient.open(gateway.uri("/streams/open"))) {
             // Through Kafka directly: a hostile type header and a value with raw line breaks.
             TestTopics.send(topic, 0, evil, evil, evil);
-            // Through the publish API: every string field hostile (the type is refused: no control characters).
+            // Through the publish API: every string field hostile (the type is refused: no control characters;
+            // the source too: it must be a URI reference).
             HttpResponse<String> refused = post("{\"type\":" + jsonString(evil) + ",\"data\":1}");
             assertThat(refused.statusCode()).isEqualTo(422);
+            assertThat(post("{\"type\":\"ok\",\"source\":" + jsonString(evil) + ",\"data\":1}").statusCode())
+                    .isEqualTo(422);
             HttpResponse<String> accepted = post("{\"type\":\"ok\",\"key\":" + jsonString(evil) + ",\"subject\":"
-                    + jsonString(evil) + ",\"source\":" + jsonString(evil) + ",\"data\":{\"v\":" + jsonString(evil)
-                    + "}}");
+                    + jsonString(evil) + ",\"data\":{\"v\":" + jsonString(evil) + "}}");
             assertThat(accepted.statusCode()).isEqualTo(201);
             List<SseEvent> events = client.take(2, Duration.ofSeconds(20));
             assertThat(events).extracting(SseEvent::type).noneMatch(type -> type.contains("\n"))
