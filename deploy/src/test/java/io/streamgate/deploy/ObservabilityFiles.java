@@ -42,7 +42,7 @@ final class ObservabilityFiles {
                 all.put("alerts.yml " + rule.path("alert").asText(), rule.path("expr").asText());
             }
         }
-        for (JsonNode group : yaml("k8s/base/prometheusrule.yaml").path("spec").path("groups")) {
+        for (JsonNode group : yaml("k8s/monitoring/prometheusrule.yaml").path("spec").path("groups")) {
             for (JsonNode rule : group.path("rules")) {
                 all.put("prometheusrule.yaml " + rule.path("alert").asText(), rule.path("expr").asText());
             }
