@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamgate.testkit.SseClient;
-import io.streamgate.testkit.SseEvent;
+import io.streamgate.sseclient.SseClient;
+import io.streamgate.sseclient.SseEvent;
 import io.streamgate.testkit.TestCertificate;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestStream;
@@ -59,7 +59,8 @@ class HttpsTest {
     private static void roundTrip(TestGateway gateway, String name, HttpClient.Version version) throws Exception {
         assertThat(gateway.uri("/").getScheme()).isEqualTo("https");
         HttpClient https = HttpClient.newBuilder().version(version).sslContext(certificate.trustingClient()).build();
-        try (SseClient client = SseClient.open(https, gateway.uri("/streams/" + name), Map.of(), false)) {
+        try (SseClient client = SseClient.open(certificate.trustingClient(), gateway.uri("/streams/" + name),
+                Map.of(), false)) {
             assertThat(client.status()).isEqualTo(200);
             await().atMost(WAIT).until(() -> !client.lastEventId().isEmpty());
 

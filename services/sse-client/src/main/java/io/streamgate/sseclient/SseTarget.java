@@ -50,6 +50,11 @@ public record SseTarget(InetSocketAddress address, String hostHeader, String pat
 
     /** Plain HTTP to {@code host:port}. */
     public static SseTarget of(String host, int port, String pathAndQuery) {
-        return new SseTarget(new InetSocketAddress(host, port), host + ":" + port, pathAndQuery, null);
+        return of(new InetSocketAddress(host, port), pathAndQuery);
+    }
+
+    /** Plain HTTP to {@code address}. */
+    public static SseTarget of(InetSocketAddress address, String pathAndQuery) {
+        return new SseTarget(address, address.getHostString() + ":" + address.getPort(), pathAndQuery, null);
     }
 }
