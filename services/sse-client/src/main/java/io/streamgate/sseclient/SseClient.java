@@ -123,6 +123,11 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
+    /** Takes the next event, failing if none arrives within the timeout. */
+    public SseEvent next(Duration timeout) {
+        return take(1, timeout).getFirst();
+    }
+
     /** Events that arrived but were not taken yet. */
     public List<SseEvent> drain() {
         List<SseEvent> rest = new ArrayList<>();
