@@ -87,7 +87,8 @@ class NginxSseTest {
     @Test
     void aPublishBodyUpToTheGatewaysOwnLimitReachesTheGateway() throws Exception {
         byte[] nineMiB = new byte[9 * 1024 * 1024];
-        HttpResponse<String> response = GatewayProcess.HTTP.send(HttpRequest.newBuilder(nginx.uri("/streams/orders/events"))
+        HttpResponse<String> response = GatewayProcess.HTTP.send(HttpRequest.newBuilder(
+                        nginx.uri("/streams/orders/events"))
                 .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(nineMiB))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
@@ -98,13 +99,13 @@ class NginxSseTest {
 
     @Test
     void healthPassesThroughAndMetricsStayPrivate() throws Exception {
-        HttpResponse<String> health = GatewayProcess.HTTP.send(HttpRequest.newBuilder(nginx.uri("/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = GatewayProcess.HTTP.send(
+                HttpRequest.newBuilder(nginx.uri("/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"replica\":\"replica-");
 
-        HttpResponse<String> metrics = GatewayProcess.HTTP.send(HttpRequest.newBuilder(nginx.uri("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = GatewayProcess.HTTP.send(
+                HttpRequest.newBuilder(nginx.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(404);
         assertThat(one.requests()).extracting(r -> r.get("path")).doesNotContain("/metrics");
         assertThat(two.requests()).extracting(r -> r.get("path")).doesNotContain("/metrics");
@@ -112,7 +113,8 @@ class NginxSseTest {
 
     @Test
     void theAccessLogLeavesQueryStringsOut() throws Exception {
-        GatewayProcess.HTTP.send(HttpRequest.newBuilder(nginx.uri("/health/ready?access_token=secret-token-value")).build(),
+        GatewayProcess.HTTP.send(
+                HttpRequest.newBuilder(nginx.uri("/health/ready?access_token=secret-token-value")).build(),
                 HttpResponse.BodyHandlers.discarding());
         await().atMost(PROMPTLY).until(() -> nginx.accessLog().contains("GET /health/ready "));
         assertThat(nginx.accessLog()).doesNotContain("secret-token-value").doesNotContain("access_token");
