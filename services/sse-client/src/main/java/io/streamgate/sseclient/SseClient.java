@@ -18,7 +18,7 @@ import javax.net.ssl.SSLContext;
  * One SSE connection for a test to look at: {@link #open} returns once the response head arrived, a virtual thread
  * reads the stream into a queue of {@link SseEvent}s (and keeps comments, the last {@code retry:}, the last event
  * id with id-only frames, and the raw text), and the test {@link #take}s events with a timeout. {@link #close()}
- * drops the connection, as a browser tab closing would. It does not reconnect ({@link EventSource} does).
+ * drops the connection at once, as a browser tab closing would. It does not reconnect ({@link EventSource} does).
  *
  * <p>Threading: every method may be called from any thread; the queue, the comments and the raw text are
  * thread-safe. Errors: {@link #open} throws {@link IllegalStateException} when no response head arrives (refused,
@@ -38,9 +38,10 @@ public final class SseClient implements AutoCloseable {
 
     private SseClient(SseTarget target, Map<String, String> headers, boolean paused) {
         // A Last-Event-ID among the headers is sent as it is; like a fresh EventSource, the client's own last
-        // event id starts empty and moves with what the stream says.
+        // event id starts empty and moves with what the stream says. close() closes the socket at once, so the
+        // server (or a proxy counting connections) sees the client gone when close() returns.
         this.connection = new SseConnection(target, null, ConnectionOptions.DEFAULTS.withHeaders(headers)
-                .withPaused(paused), new Recorder(), false, null, null, this::record);
+                .withPaused(paused).withCloseCheck(Duration.ZERO), new Recorder(), false, null, null, this::record);
         Thread.ofVirtual().name("sse-test-reader").start(() -> {
             try {
                 connection.run();
