@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,14 +15,17 @@ import javax.net.ssl.SSLSocket;
  * none of {@code HttpClient}'s selector machinery, so thousands of them on virtual threads are cheap. The body is
  * de-chunked when chunked (else read to the end of the connection) and fed to an {@link SseParser} whose callbacks
  * go to the {@link SseListener}, id-only frames, comments and {@code retry:} included. It can also behave badly on
- * purpose: stop reading after the response head ({@link ConnectionOptions#paused()}, with a receive buffer as small as
- * asked, a slow client whose TCP window fills) and leave with a TCP reset ({@link #abort()}).
+ * purpose: stop reading after the response head ({@link ConnectionOptions#paused()}, with a receive buffer as
+ * small as asked, a slow client whose TCP window fills) and leave with a TCP reset ({@link #abort()}).
  *
  * <p>Threading: {@link #run()} blocks the calling thread until the stream ends and calls the listener on it; every
  * other method may be called from any thread. One {@code run()} per instance. Errors: {@code run()} throws nothing
  * (an {@link Error} from the listener aside): how the connection ended is in {@link #end()} and {@link #failure()}.
  */
 public final class SseConnection implements Runnable {
+    /** Bytes per read, and of the head's buffer: 8 KiB a connection, as the load generator has always had. */
+    private static final int BUFFER = 4096;
+
     /** How a connection ended. */
     public enum End {
         /** Closed by this client ({@link #close()} or {@link #abort()}). */
@@ -63,9 +65,7 @@ public final class SseConnection implements Runnable {
     private volatile IOException failure;
     private volatile End end;
 
-    /**
-     * @param lastEventId sent as {@code Last-Event-ID} and the parser's starting id (null or "": none)
-     */
+    /** @param lastEventId sent as {@code Last-Event-ID} and the parser's starting id (null or "": none) */
     public SseConnection(SseTarget target, String lastEventId, ConnectionOptions options, SseListener listener) {
         this(target, lastEventId, options, listener, false, null, null, null);
     }
@@ -103,7 +103,7 @@ public final class SseConnection implements Runnable {
             io.getOutputStream().write(HttpRequest.bytes(target, lastEventId, options.headers()));
             io.getOutputStream().flush();
             input.attach(io.getInputStream());
-            InputStream in = new BufferedInputStream(input, 8192);
+            InputStream in = new BufferedInputStream(input, BUFFER);
             ResponseHead response = ResponseHead.read(in);
             head = response;
             if (onHead != null) {
@@ -123,8 +123,8 @@ public final class SseConnection implements Runnable {
             headRead.countDown();
             listener.onOpen(reconnect);
             reading.await();
-            byte[] buffer = new byte[8192];
-            for (int n = read(buffer); n >= 0; n = read(buffer)) {
+            byte[] buffer = new byte[BUFFER];
+            for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
                 feed(buffer, n);
             }
             end = input.closing ? End.CLOSED : End.ENDED_BY_SERVER;
@@ -171,10 +171,6 @@ public final class SseConnection implements Runnable {
         return io;
     }
 
-    private int read(byte[] buffer) throws IOException {
-        return body.read(buffer, 0, buffer.length);
-    }
-
     private void feed(byte[] buffer, int n) {
         if (counters != null) {
             counters.addBytes(n);
@@ -198,7 +194,7 @@ public final class SseConnection implements Runnable {
         if (content == null) {
             return false;
         }
-        byte[] buffer = new byte[Math.min(bytes, 8192)];
+        byte[] buffer = new byte[Math.min(bytes, BUFFER)];
         try {
             for (int read = 0; read < bytes; ) {
                 int n = content.read(buffer, 0, Math.min(buffer.length, bytes - read));
