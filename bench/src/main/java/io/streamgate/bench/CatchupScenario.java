@@ -3,7 +3,7 @@ package io.streamgate.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamgate.bench.measure.TickSubscriber;
 import io.streamgate.bench.measure.TickTotals;
-import io.streamgate.bench.sse.SseTarget;
+import io.streamgate.sseclient.SseTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

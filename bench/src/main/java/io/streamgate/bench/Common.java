@@ -1,7 +1,7 @@
 package io.streamgate.bench;
 
 import io.streamgate.bench.measure.Dialect;
-import io.streamgate.bench.sse.SseClient;
+import io.streamgate.sseclient.EventSource;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param command   the command line to record ({@code BENCH_COMMAND} from bench/run, else the arguments)
  */
 record Common(String url, String bootstrap, String stream, String topic, long serverPid, long brokerPid,
-              Path resultsDir, SseClient.Options client, Path jcmd, String command, String path, Dialect dialect,
+              Path resultsDir, EventSource.Options client, Path jcmd, String command, String path, Dialect dialect,
               String server) {
 
     static Common from(Args args) {
@@ -31,7 +31,7 @@ record Common(String url, String bootstrap, String stream, String topic, long se
                 args.number("server-pid", 0),
                 args.number("broker-pid", 0),
                 Path.of(args.string("results", "bench/results")),
-                new SseClient.Options(
+                EventSource.Options.fixedDelay(
                         args.duration("connect-timeout", Duration.ofSeconds(30)),
                         // Longer than the bench configuration's 15 s heartbeat: a silent stream is a dead one.
                         args.duration("read-timeout", Duration.ofSeconds(45)),

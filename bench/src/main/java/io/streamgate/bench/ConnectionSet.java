@@ -1,9 +1,9 @@
 package io.streamgate.bench;
 
-import io.streamgate.bench.sse.ClientCounters;
-import io.streamgate.bench.sse.SseClient;
-import io.streamgate.bench.sse.SseListener;
-import io.streamgate.bench.sse.SseTarget;
+import io.streamgate.sseclient.ClientCounters;
+import io.streamgate.sseclient.EventSource;
+import io.streamgate.sseclient.SseListener;
+import io.streamgate.sseclient.SseTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,19 +12,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * Many {@link SseClient}s to one target, one virtual thread each, with shared {@link ClientCounters}.
+ * Many {@link EventSource}s to one target, one virtual thread each, with shared {@link ClientCounters}.
  * {@link #close()} closes every socket and waits for the threads, so the listeners' state can be read safely
  * afterwards (a thread's end happens-before a successful join). Used by the scenario's thread only.
  */
 final class ConnectionSet implements AutoCloseable {
     private final SseTarget target;
-    private final SseClient.Options options;
+    private final EventSource.Options options;
     private final ClientCounters counters = new ClientCounters();
-    private final List<SseClient> clients = new ArrayList<>();
+    private final List<EventSource> clients = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private int stillRunning;
 
-    ConnectionSet(SseTarget target, SseClient.Options options) {
+    ConnectionSet(SseTarget target, EventSource.Options options) {
         this.target = target;
         this.options = options;
     }
@@ -35,12 +35,12 @@ final class ConnectionSet implements AutoCloseable {
      * @param openConcurrency at most this many connecting at once (0: all at once); keeps a large open from
      *                        overflowing the server's accept backlog, which would add SYN retries of 1 s and
      *                        more to what is measured
-     * @param lastEventId     sent by every client on its first connection (null: none)
+     * @param lastEventId     sent by every client on its first connection (null or "": none)
      */
     void open(int count, IntFunction<? extends SseListener> listeners, int openConcurrency, String lastEventId) {
         Semaphore permits = openConcurrency > 0 ? new Semaphore(openConcurrency) : null;
         for (int i = 0; i < count; i++) {
-            SseClient client = new SseClient(target, listeners.apply(clients.size()), counters, options, permits,
+            EventSource client = new EventSource(target, listeners.apply(clients.size()), counters, options, permits,
                     lastEventId);
             clients.add(client);
             threads.add(Thread.ofVirtual().name("sse-" + clients.size()).start(client));
@@ -61,7 +61,7 @@ final class ConnectionSet implements AutoCloseable {
      */
     @Override
     public void close() {
-        clients.forEach(SseClient::close);
+        clients.forEach(EventSource::close);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         stillRunning = 0;
         for (Thread t : threads) {

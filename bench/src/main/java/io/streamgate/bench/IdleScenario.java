@@ -5,7 +5,7 @@ import io.streamgate.bench.measure.Jcmd;
 import io.streamgate.bench.measure.ProcSample;
 import io.streamgate.bench.measure.TickSubscriber;
 import io.streamgate.bench.measure.TickTotals;
-import io.streamgate.bench.sse.SseTarget;
+import io.streamgate.sseclient.SseTarget;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

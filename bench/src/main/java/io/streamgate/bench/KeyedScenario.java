@@ -2,8 +2,8 @@ package io.streamgate.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamgate.bench.measure.Tick;
-import io.streamgate.bench.sse.SseListener;
-import io.streamgate.bench.sse.SseTarget;
+import io.streamgate.sseclient.SseListener;
+import io.streamgate.sseclient.SseTarget;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.streamgate.bench;
 
 import io.streamgate.bench.measure.Tick;
-import io.streamgate.bench.sse.SseListener;
+import io.streamgate.sseclient.SseListener;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -18,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * through the environment (STREAMGATE_PORT, STREAMGATE_KAFKA_BOOTSTRAP, ...), from this test's classpath.
  */
 final class GatewayProcess implements AutoCloseable {
+    /** For the checks' plain requests (health, metrics, publishing): HTTP/1.1, as nginx speaks to its upstreams. */
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
     private final Process process;
     private final int port;
     private final Path log;
@@ -67,7 +72,7 @@ final class GatewayProcess implements AutoCloseable {
 
     static int status(URI uri) {
         try {
-            return SseStream.HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+            return GatewayProcess.HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

@@ -3,6 +3,8 @@ package io.streamgate.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamgate.sseclient.SseClient;
+import io.streamgate.sseclient.SseEvent;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -65,9 +67,9 @@ class GatewaysBehindNginxTest {
     void anIdResumesExactlyOnEitherReplicaBehindTheProxy() throws Exception {
         String user = "u" + UUID.randomUUID().toString().substring(0, 8);
         String path = "/streams/notifications?key=" + user;
-        List<SseStream.Event> events = new ArrayList<>();
-        try (SseStream live = SseStream.open(nginx.uri(path), Map.of())) {
-            assertThat(live.response().statusCode()).isEqualTo(200);
+        List<SseEvent> events = new ArrayList<>();
+        try (SseClient live = SseClient.open(nginx.uri(path), Map.of())) {
+            assertThat(live.status()).isEqualTo(200);
             for (int seq = 1; seq <= 5; seq++) {
                 publish(user, seq);
             }
@@ -78,10 +80,10 @@ class GatewaysBehindNginxTest {
         assertThat(events).extracting(e -> seq(e.data())).containsExactly(1, 2, 3, 4, 5);
 
         // Two resumes from the third id at once: least_conn puts them on different replicas.
-        String third = events.get(2).id();
-        try (SseStream a = SseStream.open(nginx.uri(path), Map.of("Last-Event-ID", third));
-             SseStream b = SseStream.open(nginx.uri(path), Map.of("Last-Event-ID", third))) {
-            for (SseStream resumed : List.of(a, b)) {
+        String third = events.get(2).lastEventId();
+        try (SseClient a = SseClient.open(nginx.uri(path), Map.of("Last-Event-ID", third));
+             SseClient b = SseClient.open(nginx.uri(path), Map.of("Last-Event-ID", third))) {
+            for (SseClient resumed : List.of(a, b)) {
                 assertThat(List.of(seq(resumed.next(PROMPTLY).data()), seq(resumed.next(PROMPTLY).data())))
                         .as("exactly what came after the id, nothing twice").containsExactly(4, 5);
             }
@@ -101,7 +103,7 @@ class GatewaysBehindNginxTest {
     void everyMetricTheDashboardAndTheAlertsReadIsOneTheGatewayExposes() throws Exception {
         // Publishing meters appear with a stream's first publish: publish one on the replica that is scraped.
         publish(first.uri("/streams/notifications/events"), "metrics-check", 1);
-        String exposition = SseStream.HTTP.send(HttpRequest.newBuilder(first.uri("/metrics")).build(),
+        String exposition = GatewayProcess.HTTP.send(HttpRequest.newBuilder(first.uri("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Map<String, List<Map<String, String>>> samples = PromQl.samples(exposition);
         assertThat(samples).containsKey("streamgate_subscribers");
@@ -155,7 +157,7 @@ class GatewaysBehindNginxTest {
         String body = """
                 {"type":"notification.created","key":"%s","data":{"id":"n-%s-%d","user":"%s","title":"Hello",
                  "body":"through nginx","severity":"info","seq":%d}}""".formatted(user, user, seq, user, seq);
-        HttpResponse<String> response = SseStream.HTTP.send(
+        HttpResponse<String> response = GatewayProcess.HTTP.send(
                 HttpRequest.newBuilder(target)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),

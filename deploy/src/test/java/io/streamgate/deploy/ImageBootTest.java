@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgate.sseclient.SseClient;
+import io.streamgate.sseclient.SseEvent;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -93,13 +95,13 @@ class ImageBootTest {
 
             demo = start(demoRoot, demoConfig, Map.of("STREAMGATE_KAFKA_BOOTSTRAP", bootstrap),
                     logs.resolve("demo-producers.log"));
-            try (SseStream metrics = SseStream.open(java.net.URI.create("http://127.0.0.1:" + port
+            try (SseClient metrics = SseClient.open(java.net.URI.create("http://127.0.0.1:" + port
                     + "/streams/metrics"), Map.of())) {
-                SseStream.Event event = metrics.next(Duration.ofSeconds(30));
-                assertThat(event.id()).isNotBlank();
+                SseEvent event = metrics.next(Duration.ofSeconds(30));
+                assertThat(event.lastEventId()).isNotBlank();
                 assertThat(event.data()).startsWith("{");
             }
-            HttpResponse<String> scrape = SseStream.HTTP.send(HttpRequest.newBuilder(java.net.URI.create(
+            HttpResponse<String> scrape = GatewayProcess.HTTP.send(HttpRequest.newBuilder(java.net.URI.create(
                     "http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(scrape.body()).contains("streamgate_events_delivered_total{stream=\"metrics\"}");
         } finally {

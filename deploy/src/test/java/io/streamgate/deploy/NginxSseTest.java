@@ -3,6 +3,8 @@ package io.streamgate.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamgate.sseclient.SseClient;
+import io.streamgate.sseclient.SseEvent;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -50,28 +52,28 @@ class NginxSseTest {
 
     @Test
     void eventsPassThroughBeforeTheUpstreamEndsAndStreamsSpreadOverBothReplicas() {
-        try (SseStream first = SseStream.open(nginx.uri("/streams/ticks"), Map.of("Accept-Encoding", "gzip"));
-             SseStream second = SseStream.open(nginx.uri("/streams/ticks"), Map.of())) {
+        try (SseClient first = SseClient.open(nginx.uri("/streams/ticks"), Map.of("Accept-Encoding", "gzip"));
+             SseClient second = SseClient.open(nginx.uri("/streams/ticks"), Map.of())) {
             // Both upstreams still hold their streams open: an event seen now was not buffered until the end.
-            SseStream.Event a = first.next(PROMPTLY);
-            SseStream.Event b = second.next(PROMPTLY);
+            SseEvent a = first.next(PROMPTLY);
+            SseEvent b = second.next(PROMPTLY);
             assertThat(List.of(a.data(), b.data()))
                     .as("least_conn sends the second open stream to the other replica")
                     .containsExactlyInAnyOrder("first from replica-1", "first from replica-2");
-            assertThat(first.response().headers().firstValue("Content-Type")).hasValue("text/event-stream");
-            assertThat(first.response().headers().firstValue("Content-Encoding"))
+            assertThat(first.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+            assertThat(first.headers().firstValue("Content-Encoding"))
                     .as("an event stream is never gzipped (gzip holds bytes back)").isEmpty();
 
             one.release();
             two.release();
             assertThat(first.next(PROMPTLY).data()).startsWith("last from");
-            assertThat(first.endsWithin(PROMPTLY)).isTrue();
+            assertThat(first.awaitEnd(PROMPTLY)).isTrue();
         }
     }
 
     @Test
     void replicasSeeHttp11KeepAliveAndTheClientAddress() {
-        try (SseStream stream = SseStream.open(nginx.uri("/streams/ticks"), Map.of())) {
+        try (SseClient stream = SseClient.open(nginx.uri("/streams/ticks"), Map.of())) {
             stream.next(PROMPTLY);
         }
         Map<String, String> seen = lastRequest("/streams/ticks");
@@ -85,7 +87,8 @@ class NginxSseTest {
     @Test
     void aPublishBodyUpToTheGatewaysOwnLimitReachesTheGateway() throws Exception {
         byte[] nineMiB = new byte[9 * 1024 * 1024];
-        HttpResponse<String> response = SseStream.HTTP.send(HttpRequest.newBuilder(nginx.uri("/streams/orders/events"))
+        HttpResponse<String> response = GatewayProcess.HTTP.send(HttpRequest.newBuilder(
+                        nginx.uri("/streams/orders/events"))
                 .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(nineMiB))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
@@ -96,13 +99,13 @@ class NginxSseTest {
 
     @Test
     void healthPassesThroughAndMetricsStayPrivate() throws Exception {
-        HttpResponse<String> health = SseStream.HTTP.send(HttpRequest.newBuilder(nginx.uri("/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = GatewayProcess.HTTP.send(
+                HttpRequest.newBuilder(nginx.uri("/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"replica\":\"replica-");
 
-        HttpResponse<String> metrics = SseStream.HTTP.send(HttpRequest.newBuilder(nginx.uri("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = GatewayProcess.HTTP.send(
+                HttpRequest.newBuilder(nginx.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(404);
         assertThat(one.requests()).extracting(r -> r.get("path")).doesNotContain("/metrics");
         assertThat(two.requests()).extracting(r -> r.get("path")).doesNotContain("/metrics");
@@ -110,7 +113,8 @@ class NginxSseTest {
 
     @Test
     void theAccessLogLeavesQueryStringsOut() throws Exception {
-        SseStream.HTTP.send(HttpRequest.newBuilder(nginx.uri("/health/ready?access_token=secret-token-value")).build(),
+        GatewayProcess.HTTP.send(
+                HttpRequest.newBuilder(nginx.uri("/health/ready?access_token=secret-token-value")).build(),
                 HttpResponse.BodyHandlers.discarding());
         await().atMost(PROMPTLY).until(() -> nginx.accessLog().contains("GET /health/ready "));
         assertThat(nginx.accessLog()).doesNotContain("secret-token-value").doesNotContain("access_token");

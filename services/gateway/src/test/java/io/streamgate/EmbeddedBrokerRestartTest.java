@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgate.embedded.EmbeddedKafka;
 import io.streamgate.embedded.EmbeddedKafkaException;
-import io.streamgate.testkit.SseClient;
+import io.streamgate.sseclient.SseClient;
 import io.streamgate.testkit.TestGateway;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;

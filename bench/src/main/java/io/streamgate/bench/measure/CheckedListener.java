@@ -1,7 +1,7 @@
 package io.streamgate.bench.measure;
 
-import io.streamgate.bench.sse.SseListener;
 import io.streamgate.check.DeliveryChecker;
+import io.streamgate.sseclient.SseListener;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -39,8 +39,8 @@ public final class CheckedListener implements SseListener {
     }
 
     @Override
-    public void onComment() {
-        next.onComment();
+    public void onComment(byte[] line, int offset, int length) {
+        next.onComment(line, offset, length);
     }
 
     public DeliveryChecker checker() {

@@ -1,6 +1,6 @@
 package io.streamgate.bench.measure;
 
-import io.streamgate.bench.sse.SseListener;
+import io.streamgate.sseclient.SseListener;
 
 /**
  * The listener of one benchmark connection: checks every {@link Tick}'s partition sequence, records its
@@ -77,7 +77,7 @@ public final class TickSubscriber implements SseListener {
     }
 
     @Override
-    public void onComment() {
+    public void onComment(byte[] line, int offset, int length) {
         totals.onHeartbeat();
     }
 

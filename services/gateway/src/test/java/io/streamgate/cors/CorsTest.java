@@ -3,7 +3,7 @@ package io.streamgate.cors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamgate.testkit.SseClient;
+import io.streamgate.sseclient.SseClient;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestStream;
 import java.net.http.HttpClient;

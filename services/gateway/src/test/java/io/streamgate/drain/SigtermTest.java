@@ -3,8 +3,8 @@ package io.streamgate.drain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamgate.testkit.SseClient;
-import io.streamgate.testkit.SseEvent;
+import io.streamgate.sseclient.SseClient;
+import io.streamgate.sseclient.SseEvent;
 import io.streamgate.testkit.TestKafka;
 import io.streamgate.testkit.TestTopics;
 import java.net.ServerSocket;

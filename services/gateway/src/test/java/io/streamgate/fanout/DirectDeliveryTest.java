@@ -3,13 +3,14 @@ package io.streamgate.fanout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamgate.testkit.SocketSseClient;
-import io.streamgate.testkit.SseClient;
-import io.streamgate.testkit.SseEvent;
+import io.streamgate.sseclient.ConnectionOptions;
+import io.streamgate.sseclient.SseClient;
+import io.streamgate.sseclient.SseConnection;
+import io.streamgate.sseclient.SseListener;
+import io.streamgate.sseclient.SseTarget;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestStream;
 import io.streamgate.testkit.TestTopics;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,7 +33,7 @@ class DirectDeliveryTest {
         TestStream stream = TestStream.fresh("direct", 3);
         try (TestGateway gateway = TestGateway.start(stream.yaml(), "")) {
             Received received = new Received();
-            SocketSseClient client = open(gateway, "direct", received, 0, false);
+            SseConnection client = open(gateway, "direct", received, 0, false);
             await().atMost(WAIT).until(() -> received.opened);
             for (int i = 0; i < 200; i++) {
                 // One at a time, so that most arrive while the subscriber is parked with the writers in charge.
@@ -65,7 +66,7 @@ class DirectDeliveryTest {
         TestStream stream = TestStream.fresh("direct-slow", 1);
         try (TestGateway gateway = TestGateway.start(stream.yaml(), "  limits:\n    writeTimeout: 120s\n")) {
             Received received = new Received();
-            SocketSseClient client = open(gateway, "direct-slow", received, 4096, true);
+            SseConnection client = open(gateway, "direct-slow", received, 4096, true);
             await().atMost(WAIT).until(() -> received.opened);
             await().atMost(WAIT).until(() -> gateway.instance().fanout().subscribers() == 1);
             // The client reads nothing: the writers' non-blocking writes fill its window and the send buffer.
@@ -88,31 +89,28 @@ class DirectDeliveryTest {
         }
     }
 
-    private static SocketSseClient open(TestGateway gateway, String name, Received received, int receiveBuffer,
-                                        boolean paused) {
-        SocketSseClient client = new SocketSseClient(new InetSocketAddress("127.0.0.1", gateway.port()),
-                "/streams/" + name + "?from=latest", null, received, receiveBuffer, paused);
+    private static SseConnection open(TestGateway gateway, String name, Received received, int receiveBuffer,
+                                      boolean paused) {
+        SseConnection client = new SseConnection(SseTarget.of("127.0.0.1", gateway.port(),
+                "/streams/" + name + "?from=latest"), null,
+                ConnectionOptions.DEFAULTS.withReceiveBuffer(receiveBuffer).withPaused(paused), received);
         Thread.ofVirtual().start(client);
         return client;
     }
 
     /** Every event's number, in arrival order. */
-    private static final class Received implements SocketSseClient.Listener {
+    private static final class Received implements SseListener {
         private final List<Integer> numbers = new ArrayList<>();
         volatile boolean opened;
 
         @Override
-        public void onOpen() {
+        public void onOpen(boolean reconnect) {
             opened = true;
         }
 
         @Override
-        public void onIdOnly(String lastEventId) {
-        }
-
-        @Override
-        public synchronized void onEvent(SseEvent event) {
-            String data = event.data();
+        public synchronized void onEvent(String lastEventId, String type, byte[] bytes, int length) {
+            String data = new String(bytes, 0, length, StandardCharsets.UTF_8);
             int start = data.indexOf(':') + 1;
             int end = data.indexOf(',') > 0 ? data.indexOf(',') : data.indexOf('}');
             numbers.add(Integer.parseInt(data.substring(start, end)));

@@ -13,8 +13,8 @@ import io.streamgate.resume.Position;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.subscription.StartAt;
 import io.streamgate.subscription.SubscribeRequest;
-import io.streamgate.testkit.SseEvent;
-import io.streamgate.testkit.SseParser;
+import io.streamgate.sseclient.SseEvent;
+import io.streamgate.sseclient.SseParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,13 +174,13 @@ class KeyedDeliveryTest {
 
     private static List<SseEvent> events(RecordingOutput out) {
         List<SseEvent> events = new ArrayList<>();
-        new SseParser(events::add).feed(out.text());
+        SseParser.ofEvents(events::add).feed(out.text().getBytes(StandardCharsets.UTF_8));
         return events;
     }
 
     private static String lastId(RecordingOutput out) {
-        SseParser parser = new SseParser(event -> { });
-        parser.feed(out.text());
+        SseParser parser = SseParser.ofEvents(event -> { });
+        parser.feed(out.text().getBytes(StandardCharsets.UTF_8));
         return parser.lastEventId();
     }
 }

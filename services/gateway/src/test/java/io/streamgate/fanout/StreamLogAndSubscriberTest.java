@@ -11,8 +11,8 @@ import io.streamgate.resume.Position;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.subscription.StartAt;
 import io.streamgate.subscription.SubscribeRequest;
-import io.streamgate.testkit.SseEvent;
-import io.streamgate.testkit.SseParser;
+import io.streamgate.sseclient.SseEvent;
+import io.streamgate.sseclient.SseParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -210,7 +210,7 @@ class StreamLogAndSubscriberTest {
 
     private static List<SseEvent> events(RecordingOutput out) {
         List<SseEvent> events = new ArrayList<>();
-        new SseParser(events::add).feed(out.text());
+        SseParser.ofEvents(events::add).feed(out.text().getBytes(StandardCharsets.UTF_8));
         return events;
     }
 }

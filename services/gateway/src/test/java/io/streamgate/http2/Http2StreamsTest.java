@@ -3,8 +3,8 @@ package io.streamgate.http2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamgate.testkit.TcpProxy;
-import io.streamgate.testkit.SseParser;
-import io.streamgate.testkit.SseEvent;
+import io.streamgate.sseclient.SseParser;
+import io.streamgate.sseclient.SseEvent;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestTopics;
 import java.io.InputStream;
@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +70,7 @@ class Http2StreamsTest {
 
     private static void read(HttpResponse<InputStream> response, List<SseEvent> events, CountDownLatch open,
                              CountDownLatch complete) {
-        SseParser parser = new SseParser(event -> {
+        SseParser parser = SseParser.ofEvents(event -> {
             events.add(event);
             if (events.size() == EVENTS) {
                 complete.countDown();
@@ -82,7 +81,7 @@ class Http2StreamsTest {
         try (InputStream in = response.body()) {
             int n;
             while ((n = in.read(buffer)) != -1) {
-                parser.feed(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                parser.feed(buffer, 0, n);
                 if (!counted && parser.retry() >= 0) {
                     counted = true; // the retry field comes first: the stream is subscribed
                     open.countDown();

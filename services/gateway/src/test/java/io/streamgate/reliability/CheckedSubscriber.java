@@ -3,9 +3,12 @@ package io.streamgate.reliability;
 import io.streamgate.check.DeliveryChecker;
 import io.streamgate.check.KafkaLog;
 import io.streamgate.resume.Position;
-import io.streamgate.testkit.SocketSseClient;
-import io.streamgate.testkit.SseEvent;
+import io.streamgate.sseclient.ConnectionOptions;
+import io.streamgate.sseclient.SseConnection;
+import io.streamgate.sseclient.SseListener;
+import io.streamgate.sseclient.SseTarget;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * One logical subscriber across its connections, as a browser tab holding one {@code EventSource}: every event it
  * receives goes to its {@link DeliveryChecker}, and every connection after the first resumes from the last id it
- * holds. It connects over {@link SocketSseClient} on a virtual thread of its own, so thousands are cheap.
+ * holds. It connects over {@link SseConnection} on a virtual thread of its own, so thousands are cheap.
  *
  * <p>A fresh subscriber (no id yet) starts its checker at the position the server's first id-only frame names.
  * With {@code reconnect}, a stream the server ends (or that fails) is reopened after {@link #RECONNECT_DELAY}, like
@@ -27,22 +30,20 @@ final class CheckedSubscriber {
     /** Like a short {@code retry:}: fast enough for tests, and no tight loop against a refusing server. */
     static final Duration RECONNECT_DELAY = Duration.ofMillis(200);
 
-    private final InetSocketAddress server;
+    private final SseTarget target;
     private final String stream;
-    private final String path;
     private final List<String> topics;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile DeliveryChecker checker;
     private volatile String lastId;
     private volatile String problem;
-    private volatile SocketSseClient current;
+    private volatile SseConnection current;
     private volatile Thread thread;
     private volatile boolean leaving;
 
     private CheckedSubscriber(InetSocketAddress server, String stream, String query, List<String> topics, String id) {
-        this.server = server;
+        this.target = SseTarget.of(server, "/streams/" + stream + (query.isEmpty() ? "" : "?" + query));
         this.stream = stream;
-        this.path = "/streams/" + stream + (query.isEmpty() ? "" : "?" + query);
         this.topics = List.copyOf(topics);
         this.lastId = id;
         this.checker = id == null ? null : DeliveryChecker.startingAt(stream, topics, id);
@@ -74,10 +75,10 @@ final class CheckedSubscriber {
             throw new IllegalStateException("already connected");
         }
         leaving = false;
-        SocketSseClient first = client(receiveBuffer, paused);
+        SseConnection first = client(receiveBuffer, paused);
         current = first;
         thread = Thread.ofVirtual().name("checked-subscriber").start(() -> {
-            SocketSseClient client = first;
+            SseConnection client = first;
             while (true) {
                 connections.incrementAndGet();
                 client.run();
@@ -100,8 +101,9 @@ final class CheckedSubscriber {
         });
     }
 
-    private SocketSseClient client(int receiveBuffer, boolean paused) {
-        return new SocketSseClient(server, path, lastId, new SocketSseClient.Listener() {
+    private SseConnection client(int receiveBuffer, boolean paused) {
+        ConnectionOptions options = ConnectionOptions.DEFAULTS.withReceiveBuffer(receiveBuffer).withPaused(paused);
+        return new SseConnection(target, lastId, options, new SseListener() {
             @Override
             public void onIdOnly(String id) {
                 if (checker == null) {
@@ -111,15 +113,15 @@ final class CheckedSubscriber {
             }
 
             @Override
-            public void onEvent(SseEvent event) {
+            public void onEvent(String id, String type, byte[] data, int length) {
                 if (checker == null) {
-                    problem = "an event (" + event.type() + ") arrived before any start position";
+                    problem = "an event (" + type + ") arrived before any start position";
                     return;
                 }
-                checker.accept(event.type(), event.data(), event.lastEventId());
-                lastId = event.lastEventId();
+                checker.accept(type, new String(data, 0, length, StandardCharsets.UTF_8), id);
+                lastId = id;
             }
-        }, receiveBuffer, paused);
+        });
     }
 
     /** Starts reading on a connection opened paused. */
@@ -194,7 +196,7 @@ final class CheckedSubscriber {
 
     /** The status and failure of the current connection, for a failure message. */
     String describe() {
-        SocketSseClient c = current;
+        SseConnection c = current;
         return "subscriber at " + lastId + ", " + connections + " connections, " + events() + " events"
                 + (c == null ? "" : ", last status " + c.status() + (c.failure() == null ? "" : ", " + c.failure()))
                 + (problem == null ? "" : ", " + problem);

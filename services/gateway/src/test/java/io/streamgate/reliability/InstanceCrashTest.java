@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamgate.check.DeliveryChecker;
 import io.streamgate.check.KafkaLog;
+import io.streamgate.sseclient.EventSource;
+import io.streamgate.sseclient.SseListener;
+import io.streamgate.sseclient.SseTarget;
 import io.streamgate.testkit.GatewayProcess;
-import io.streamgate.testkit.SocketEventSource;
 import io.streamgate.testkit.TcpProxy;
 import io.streamgate.testkit.TestKafka;
 import io.streamgate.testkit.TestTopics;
@@ -68,16 +70,19 @@ class InstanceCrashTest {
             await().atMost(LONG).until(() -> health.ready(0) && health.ready(1));
 
             List<DeliveryChecker> checkers = new ArrayList<>(CLIENTS);
-            List<SocketEventSource> clients = new ArrayList<>(CLIENTS);
+            List<EventSource> clients = new ArrayList<>(CLIENTS);
             for (int i = 0; i < CLIENTS; i++) {
                 // from=earliest on a new topic: the checker expects every record of it; the id wins on resumes.
                 DeliveryChecker checker = DeliveryChecker.startingAt(STREAM, topics, null);
                 checkers.add(checker);
-                clients.add(new SocketEventSource("127.0.0.1", proxy.port(), "/streams/" + STREAM + "?from=earliest",
-                        e -> checker.accept(e.type(), e.data(), e.lastEventId())));
+                EventSource client = new EventSource(SseTarget.of("127.0.0.1", proxy.port(),
+                        "/streams/" + STREAM + "?from=earliest"),
+                        SseListener.ofEvents(e -> checker.accept(e.type(), e.data(), e.lastEventId())));
+                Thread.ofVirtual().name("event-source").start(client);
+                clients.add(client);
             }
             try {
-                await().atMost(LONG).until(() -> clients.stream().allMatch(SocketEventSource::isOpen));
+                await().atMost(LONG).until(() -> clients.stream().allMatch(EventSource::isOpen));
                 assertThat(proxy.served()).as("everyone starts on the first instance").containsExactly(CLIENTS, 0);
 
                 Publisher publisher = new Publisher(topic);
@@ -87,7 +92,8 @@ class InstanceCrashTest {
                     first.kill(); // kill -9 while it writes to a thousand streams and events keep coming
                     assertThat(first.alive()).isFalse();
 
-                    await().atMost(LONG).until(() -> clients.stream().allMatch(c -> c.opened() >= 2 && c.isOpen()));
+                    await().atMost(LONG).until(() -> clients.stream()
+                            .allMatch(c -> c.counters().opened() >= 2 && c.isOpen()));
                     int published = publisher.count();
                     // Keep publishing until everyone has had events from the survivor as well.
                     await().atMost(LONG).until(() -> publisher.count() >= published + 100);
@@ -110,7 +116,7 @@ class InstanceCrashTest {
                     assertThat(report.delivered()).as("subscriber %d got every record", i).isEqualTo(records);
                 }
             } finally {
-                clients.forEach(SocketEventSource::close);
+                clients.forEach(EventSource::close);
             }
         }
     }

@@ -3,9 +3,11 @@ package io.streamgate.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamgate.sseclient.ConnectionOptions;
+import io.streamgate.sseclient.SseConnection;
+import io.streamgate.sseclient.SseListener;
+import io.streamgate.sseclient.SseTarget;
 import io.streamgate.testkit.GatewayProcess;
-import io.streamgate.testkit.SocketSseClient;
-import io.streamgate.testkit.SseEvent;
 import io.streamgate.testkit.TestKafka;
 import io.streamgate.testkit.TestTopics;
 import java.net.InetSocketAddress;
@@ -112,30 +114,23 @@ class LargeRecordsTest {
     }
 
     /** A client reading from the earliest record, keeping only which records it got. */
-    private record Reader(SocketSseClient client, Map<Integer, Boolean> received, AtomicInteger duplicates,
+    private record Reader(SseConnection client, Map<Integer, Boolean> received, AtomicInteger duplicates,
                           AtomicInteger malformed) {
         static Reader start(InetSocketAddress address, String stream) {
             Map<Integer, Boolean> received = new ConcurrentHashMap<>();
             AtomicInteger duplicates = new AtomicInteger();
             AtomicInteger malformed = new AtomicInteger();
-            SocketSseClient client = new SocketSseClient(address, "/streams/" + stream + "?from=earliest", null,
-                    new SocketSseClient.Listener() {
-                        @Override
-                        public void onIdOnly(String lastEventId) {
+            SseConnection client = new SseConnection(SseTarget.of(address, "/streams/" + stream + "?from=earliest"),
+                    null, ConnectionOptions.DEFAULTS, SseListener.ofEvents(event -> {
+                        Matcher m = SEQUENCE.matcher(event.data());
+                        if (!m.find() || event.data().length() != RECORD_BYTES) {
+                            malformed.incrementAndGet();
+                            return;
                         }
-
-                        @Override
-                        public void onEvent(SseEvent event) {
-                            Matcher m = SEQUENCE.matcher(event.data());
-                            if (!m.find() || event.data().length() != RECORD_BYTES) {
-                                malformed.incrementAndGet();
-                                return;
-                            }
-                            if (received.put(Integer.parseInt(m.group(1)), Boolean.TRUE) != null) {
-                                duplicates.incrementAndGet();
-                            }
+                        if (received.put(Integer.parseInt(m.group(1)), Boolean.TRUE) != null) {
+                            duplicates.incrementAndGet();
                         }
-                    }, 0, false);
+                    }));
             Thread.ofVirtual().name("large-reader").start(client);
             return new Reader(client, received, duplicates, malformed);
         }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgate.check.DeliveryChecker;
 import io.streamgate.check.KafkaLog;
 import io.streamgate.testkit.KillableBroker;
-import io.streamgate.testkit.SseClient;
+import io.streamgate.sseclient.SseClient;
 import io.streamgate.testkit.TestGateway;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

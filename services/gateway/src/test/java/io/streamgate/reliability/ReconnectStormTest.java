@@ -5,9 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamgate.check.DeliveryChecker;
 import io.streamgate.check.KafkaLog;
+import io.streamgate.sseclient.ConnectionOptions;
+import io.streamgate.sseclient.SseConnection;
+import io.streamgate.sseclient.SseTarget;
 import io.streamgate.testkit.GatewayProcess;
-import io.streamgate.testkit.SocketSseClient;
-import io.streamgate.testkit.SseEvent;
 import io.streamgate.testkit.TestKafka;
 import io.streamgate.testkit.TestTopics;
 import java.net.InetSocketAddress;
@@ -160,17 +161,8 @@ class ReconnectStormTest {
     /** Reads the stream from its start once: element k is the id a client holds after the (k+1)-th event. */
     private static List<String> idsAfterEachEvent(InetSocketAddress address, String stream, int events) {
         List<String> ids = new CopyOnWriteArrayList<>();
-        SocketSseClient reader = new SocketSseClient(address, "/streams/" + stream + "?from=earliest", null,
-                new SocketSseClient.Listener() {
-                    @Override
-                    public void onIdOnly(String lastEventId) {
-                    }
-
-                    @Override
-                    public void onEvent(SseEvent event) {
-                        ids.add(event.lastEventId());
-                    }
-                }, 0, false);
+        SseConnection reader = new SseConnection(SseTarget.of(address, "/streams/" + stream + "?from=earliest"),
+                null, ConnectionOptions.DEFAULTS, (lastEventId, type, data, length) -> ids.add(lastEventId));
         Thread thread = Thread.ofVirtual().start(reader);
         await().atMost(Duration.ofSeconds(30)).until(() -> ids.size() >= events);
         reader.close();

@@ -2,8 +2,8 @@ package io.streamgate.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamgate.testkit.SseClient;
-import io.streamgate.testkit.SseEvent;
+import io.streamgate.sseclient.SseClient;
+import io.streamgate.sseclient.SseEvent;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestTopics;
 import java.io.IOException;

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgate.resume.Gap;
-import io.streamgate.testkit.SseEvent;
-import io.streamgate.testkit.SseParser;
+import io.streamgate.sseclient.SseEvent;
+import io.streamgate.sseclient.SseParser;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,7 +104,7 @@ class ControlEventsTest {
 
     private static SseEvent single(byte[] frame) {
         List<SseEvent> events = new ArrayList<>();
-        new SseParser(events::add).feed(new String(frame, StandardCharsets.UTF_8));
+        SseParser.ofEvents(events::add).feed(frame);
         assertThat(events).hasSize(1);
         return events.getFirst();
     }

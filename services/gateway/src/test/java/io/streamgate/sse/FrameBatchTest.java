@@ -2,8 +2,8 @@ package io.streamgate.sse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamgate.testkit.SseEvent;
-import io.streamgate.testkit.SseParser;
+import io.streamgate.sseclient.SseEvent;
+import io.streamgate.sseclient.SseParser;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ class FrameBatchTest {
         assertThat(written).isEqualTo(out.size());
         assertThat(batch.isEmpty()).isTrue();
         List<SseEvent> events = new ArrayList<>();
-        new SseParser(events::add).feed(out.toString(StandardCharsets.UTF_8));
+        SseParser.ofEvents(events::add).feed(out.toByteArray());
         assertThat(events).containsExactly(new SseEvent("a", "first", "live-9"), new SseEvent("a", "first", "own-9"),
                 new SseEvent("b", "second\nline", "own-10"));
     }

@@ -2,8 +2,8 @@ package io.streamgate.sse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamgate.testkit.SseEvent;
-import io.streamgate.testkit.SseParser;
+import io.streamgate.sseclient.SseEvent;
+import io.streamgate.sseclient.SseParser;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,20 +74,20 @@ class SseFramesPropertyTest {
     @Example
     void anIdOnlyFrameMovesTheLastEventIdWithoutDispatching() {
         List<SseEvent> events = new ArrayList<>();
-        SseParser parser = new SseParser(events::add);
-        parser.feed(new String(SseFrames.idOnly("abc"), StandardCharsets.UTF_8));
+        SseParser parser = SseParser.ofEvents(events::add);
+        parser.feed(SseFrames.idOnly("abc"));
         assertThat(events).isEmpty();
         assertThat(parser.lastEventId()).isEqualTo("abc");
     }
 
     private static List<SseEvent> parse(byte[] bytes) {
         List<SseEvent> events = new ArrayList<>();
-        SseParser parser = new SseParser(events::add);
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        // Feed in two pieces split at an arbitrary point: line boundaries must not depend on chunking.
-        int cut = text.length() / 2;
-        parser.feed(text.substring(0, cut));
-        parser.feed(text.substring(cut));
+        SseParser parser = SseParser.ofEvents(events::add);
+        // Feed in two pieces split at an arbitrary point (inside a character, too): line boundaries must not
+        // depend on chunking.
+        int cut = bytes.length / 2;
+        parser.feed(bytes, 0, cut);
+        parser.feed(bytes, cut, bytes.length - cut);
         return events;
     }
 

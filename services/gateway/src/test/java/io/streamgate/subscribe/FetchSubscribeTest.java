@@ -2,15 +2,14 @@ package io.streamgate.subscribe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamgate.testkit.SseEvent;
-import io.streamgate.testkit.SseParser;
+import io.streamgate.sseclient.SseEvent;
+import io.streamgate.sseclient.SseParser;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestTopics;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -67,12 +66,12 @@ class FetchSubscribeTest {
         HttpResponse<InputStream> response = HTTP.send(request(body), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         List<SseEvent> events = new ArrayList<>();
-        SseParser parser = new SseParser(events::add);
+        SseParser parser = SseParser.ofEvents(events::add);
         try (InputStream in = response.body()) {
             byte[] buffer = new byte[4096];
             int n;
             while (events.size() < count && (n = in.read(buffer)) != -1) {
-                parser.feed(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                parser.feed(buffer, 0, n);
             }
         }
         return events;

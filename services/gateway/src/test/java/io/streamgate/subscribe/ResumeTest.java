@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamgate.testkit.SseClient;
-import io.streamgate.testkit.SseEvent;
+import io.streamgate.sseclient.SseClient;
+import io.streamgate.sseclient.SseEvent;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestTopics;
 import java.time.Duration;

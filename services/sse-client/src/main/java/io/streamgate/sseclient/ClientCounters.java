@@ -1,4 +1,4 @@
-package io.streamgate.bench.sse;
+package io.streamgate.sseclient;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -6,10 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What a set of {@link SseClient}s went through, summed over all of them. Thread-safe; every connection thread
- * updates it, a scenario reads it.
+ * What one or many {@link EventSource}s went through, summed over all that share it (one per source gives
+ * per-source figures). Thread-safe and contention-light ({@link LongAdder}s): every connection thread updates it,
+ * any thread reads it; the figures of different counters are not a consistent snapshot.
  */
 public final class ClientCounters {
+    private final LongAdder connects = new LongAdder();
     private final LongAdder opened = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
     private final LongAdder drops = new LongAdder();
@@ -18,6 +20,10 @@ public final class ClientCounters {
     private final LongAdder bodyBytes = new LongAdder();
     private final Map<Integer, LongAdder> httpErrors = new ConcurrentHashMap<>();
     private volatile String lastError = "";
+
+    void markConnect() {
+        connects.increment();
+    }
 
     void markOpened() {
         opened.increment();
@@ -49,6 +55,11 @@ public final class ClientCounters {
 
     void addBytes(int n) {
         bodyBytes.add(n);
+    }
+
+    /** Connection attempts, answered or not. */
+    public long connects() {
+        return connects.sum();
     }
 
     /** Responses with status 200 (first connections and reconnects). */

@@ -1,4 +1,4 @@
-package io.streamgate.bench.sse;
+package io.streamgate.sseclient;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -8,15 +8,17 @@ import java.io.InputStream;
  * The payload of an HTTP/1.1 {@code Transfer-Encoding: chunked} body (RFC 9112 §7.1): chunk sizes, extensions
  * and trailers are consumed here, the caller sees only data. {@link #read} returns -1 after the last (empty) chunk.
  *
- * <p>Reads its framing one byte at a time, so the source should be buffered. Not thread-safe.
+ * <p>Reads its framing one byte at a time, so the source should be buffered. Not thread-safe: owned by the thread
+ * reading the connection. Closing it closes the source. Errors: malformed framing is an {@link IOException}, a
+ * connection that ends before the last chunk an {@link EOFException}.
  */
-public final class ChunkedInputStream extends InputStream {
+final class ChunkedInputStream extends InputStream {
     private static final int MAX_LINE = 4096;
     private final InputStream in;
     private long remaining;
     private boolean done;
 
-    public ChunkedInputStream(InputStream in) {
+    ChunkedInputStream(InputStream in) {
         this.in = in;
     }
 
