@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * {@code catchup --events N}: how fast one client reads a backlog. Produces N ticks (batched: acks=1, linger
  * 20 ms, no compression) unless {@code --skip-produce}, then subscribes once with {@code from=earliest} and
  * reads until it has all N: events/s, MB/s of event stream, total and first-event time, and the sequence check
- * (no loss, no duplicates).
+ * (no loss, no duplicates). Before subscribing it waits until the gateway's live reader has consumed the backlog
+ * ({@link LiveReaderSettle}), so the figure is the catch-up path's alone; {@code --during-ingest} subscribes at
+ * once instead, while the gateway still frames the burst into its tail on the same core.
  *
  * <p>The topic must hold just these N ticks (bench/run starts a fresh broker per run). With
  * {@code --skip-produce} it must hold exactly an earlier catchup's N ticks over the same partitions.
@@ -31,12 +33,14 @@ final class CatchupScenario {
     void run() throws Exception {
         long events = args.number("events", 100_000);
         boolean skipProduce = args.flag("skip-produce");
+        boolean duringIngest = args.flag("during-ingest");
         int partitionsWanted = args.integer("partitions", 0);
         Duration idleTimeout = args.duration("idle-timeout", Duration.ofSeconds(30));
         Duration timeout = args.duration("timeout", Duration.ofMinutes(10));
         args.requireAllUsed();
         Results results = new Results(common, args);
-        results.parameters().put("events", events).put("skipProduce", skipProduce);
+        results.parameters().put("events", events).put("skipProduce", skipProduce)
+                .put("duringIngest", duringIngest);
         ObjectNode out = results.results();
 
         long[] published;
@@ -58,6 +62,12 @@ final class CatchupScenario {
             }
         }
 
+        if (!duringIngest) {
+            double settled = new LiveReaderSettle(common.url(), common.topic()).await(Duration.ofMinutes(2));
+            out.put("liveReaderSettledAfterSeconds", ServerWatch.round(settled));
+            System.out.printf("catchup: the gateway's live reader consumed the backlog %.1f s after the produce%n",
+                    settled);
+        }
         ServerWatch watch = new ServerWatch(common);
         TickTotals totals = new TickTotals(1);
         TickSubscriber subscriber = new TickSubscriber(totals, new long[published.length], events, false);
