@@ -5,17 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamgate.sseclient.EventSource;
 import io.streamgate.sseclient.SseEvent;
-import io.streamgate.sseclient.SseListener;
-import io.streamgate.sseclient.SseTarget;
+import io.streamgate.testkit.RecordingEventSource;
 import io.streamgate.testkit.TcpProxy;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestTopics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +39,11 @@ class GracefulDrainTest {
              TcpProxy proxy = new TcpProxy(backend -> backend == 1 || first.instance().fanout().ready(),
                      first.uri("/").getPort(), second.uri("/").getPort())) {
             URI stream = URI.create("http://127.0.0.1:" + proxy.port() + "/streams/jobs");
-            List<Recording> clients = new ArrayList<>();
+            List<RecordingEventSource> clients = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
-                clients.add(Recording.start(stream));
+                clients.add(RecordingEventSource.start(stream));
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> c.connects() == 1));
+            await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> c.connections() == 1));
             assertThat(proxy.served().get(0)).as("everyone starts on the first instance").isEqualTo(CLIENTS);
 
             int[] produced = new int[PARTITIONS];
@@ -69,7 +66,7 @@ class GracefulDrainTest {
             int total = produced[0] + produced[1] + produced[2];
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     clients.stream().allMatch(c -> data(c).size() >= total));
-            for (Recording client : clients) {
+            for (RecordingEventSource client : clients) {
                 assertThat(client.events()).extracting(SseEvent::type).as(() -> story(client))
                         .contains("streamgate.reconnect");
                 assertContiguous(client, produced);
@@ -83,9 +80,9 @@ class GracefulDrainTest {
     }
 
     /** The client's connections and, around each change of connection, the events it got, for a failure message. */
-    private static String story(Recording client) {
+    private static String story(RecordingEventSource client) {
         List<SseEvent> events = client.events();
-        StringBuilder story = new StringBuilder(client.connects() + " connections; " + events.size() + " events");
+        StringBuilder story = new StringBuilder(client.connections() + " connections; " + events.size() + " events");
         for (int i = 0; i < events.size(); i++) {
             if (!"job".equals(events.get(i).type())) {
                 story.append("\n  around a ").append(events.get(i).type()).append(" at ").append(i).append(':');
@@ -98,7 +95,7 @@ class GracefulDrainTest {
         return story.toString();
     }
 
-    private static List<SseEvent> data(Recording client) {
+    private static List<SseEvent> data(RecordingEventSource client) {
         return client.events().stream().filter(e -> "job".equals(e.type())).toList();
     }
 
@@ -117,7 +114,7 @@ class GracefulDrainTest {
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
     }
 
-    private static void assertContiguous(Recording client, int[] produced) throws Exception {
+    private static void assertContiguous(RecordingEventSource client, int[] produced) throws Exception {
         Map<Integer, Integer> next = new HashMap<>();
         for (SseEvent event : data(client)) {
             JsonNode data = JSON.readTree(event.data());
@@ -130,35 +127,6 @@ class GracefulDrainTest {
         }
         for (int p = 0; p < PARTITIONS; p++) {
             assertThat(next.getOrDefault(p, 0)).as("partition %d complete", p).isEqualTo(produced[p]);
-        }
-    }
-
-    /** An {@link EventSource} that keeps every event it received, across its connections. */
-    private record Recording(EventSource source, List<SseEvent> received) implements AutoCloseable {
-        static Recording start(URI uri) {
-            // Not a CopyOnWriteArrayList, which copies every event so far on each add: a client with tens of
-            // thousands of events would fall behind its stream.
-            List<SseEvent> received = Collections.synchronizedList(new ArrayList<>());
-            EventSource source = new EventSource(SseTarget.of(uri), SseListener.ofEvents(received::add));
-            Thread.ofVirtual().name("recording-event-source").start(source);
-            return new Recording(source, received);
-        }
-
-        /** Every event so far, in arrival order, across connections. */
-        List<SseEvent> events() {
-            synchronized (received) {
-                return List.copyOf(received);
-            }
-        }
-
-        /** Connection attempts so far. */
-        long connects() {
-            return source.counters().connects();
-        }
-
-        @Override
-        public void close() {
-            source.close();
         }
     }
 }

@@ -5,19 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamgate.check.DeliveryChecker;
 import io.streamgate.check.KafkaLog;
-import io.streamgate.sseclient.EventSource;
 import io.streamgate.sseclient.SseClient;
 import io.streamgate.sseclient.SseEvent;
-import io.streamgate.sseclient.SseListener;
-import io.streamgate.sseclient.SseTarget;
 import io.streamgate.testkit.GatewayProcess;
+import io.streamgate.testkit.RecordingEventSource;
 import io.streamgate.testkit.TestKafka;
 import io.streamgate.testkit.TestTopics;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +38,7 @@ class TopicChangesTest {
         List<String> topics = List.of(topic);
         try (GatewayProcess gateway = start(topic, 2);
              Admin admin = TestKafka.shared().admin();
-             Recording client = Recording.start(gateway.uri("/streams/jobs?from=earliest"))) {
+             RecordingEventSource client = RecordingEventSource.start(gateway.uri("/streams/jobs?from=earliest"))) {
             for (int i = 0; i < 6; i++) {
                 TestTopics.send(topic, i % 2, "k", "job.step", "{\"old\":" + i + "}");
             }
@@ -56,7 +51,8 @@ class TopicChangesTest {
                 return true;
             });
             // The live stream ends, pointing its client at a reconnect; the reconnect is told about the reset.
-            await().atMost(WAIT).until(() -> client.events().stream().anyMatch(e -> e.type().equals("streamgate.reset")));
+            await().atMost(WAIT).until(() -> client.events().stream()
+                    .anyMatch(e -> e.type().equals("streamgate.reset")));
             for (int i = 0; i < 8; i++) {
                 TestTopics.send(topic, i % 2, "k", "job.step", "{\"new\":" + i + "}");
             }
@@ -170,34 +166,5 @@ class TopicChangesTest {
             checker.accept(e.type(), e.data(), e.lastEventId());
         }
         return checker;
-    }
-
-    /** An {@link EventSource} that keeps every event it received, across its connections. */
-    private record Recording(EventSource source, List<SseEvent> received) implements AutoCloseable {
-        static Recording start(URI uri) {
-            // Not a CopyOnWriteArrayList, which copies every event so far on each add: a client with tens of
-            // thousands of events would fall behind its stream.
-            List<SseEvent> received = Collections.synchronizedList(new ArrayList<>());
-            EventSource source = new EventSource(SseTarget.of(uri), SseListener.ofEvents(received::add));
-            Thread.ofVirtual().name("recording-event-source").start(source);
-            return new Recording(source, received);
-        }
-
-        /** Every event so far, in arrival order, across connections. */
-        List<SseEvent> events() {
-            synchronized (received) {
-                return List.copyOf(received);
-            }
-        }
-
-        /** Connection attempts so far. */
-        long connects() {
-            return source.counters().connects();
-        }
-
-        @Override
-        public void close() {
-            source.close();
-        }
     }
 }

@@ -16,7 +16,8 @@ class JsonErrorsTest {
             StreamReadConstraints.builder().maxNestingDepth(3).maxNumberLength(5).maxStringLength(8).build()).build();
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
+    // Double quotes delimit a field here: the expected messages quote JSON values with single quotes.
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         "{\"n\": NaN}                 | 'NaN' is not a JSON value      | line 1, column",
         "{\"n\": Infinity}            | 'Infinity' is not a JSON value | line 1, column",
         "{\"n\": 1}}                  | does not match                 | line 1, column 9",
