@@ -52,6 +52,7 @@ final class Snapshots {
     private ObjectNode render(Reading before, Reading now) {
         ObjectNode root = json.createObjectNode().put("time", now.time().toString())
                 .put("intervalMs", intervalNanos / 1_000_000);
+        ObjectNode gateway = root.putObject("gateway"); // filled once the streams are summed
         double seconds = before == null ? 0 : (now.nanos() - before.nanos()) / 1e9;
         Map<String, Reading.Stream> earlier = new HashMap<>();
         if (before != null) {
@@ -83,7 +84,7 @@ final class Snapshots {
             }
         }
         Reading.Gateway g = now.gateway();
-        root.putObject("gateway").put("kafka", g.kafkaUp() ? "UP" : "DOWN").put("tails", g.warm() ? "WARM" : "WARMING")
+        gateway.put("kafka", g.kafkaUp() ? "UP" : "DOWN").put("tails", g.warm() ? "WARM" : "WARMING")
                 .put("draining", g.draining()).put("subscribers", g.subscribers()).put("uptimeMs", g.uptimeMillis())
                 .put("heapUsedBytes", g.heapUsedBytes()).put("heapMaxBytes", g.heapMaxBytes())
                 .put("cpu", g.cpu() < 0 ? null : round(g.cpu())).put("eventsInPerSecond", totalIn)

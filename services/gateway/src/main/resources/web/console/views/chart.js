@@ -16,7 +16,8 @@ export function timeChart(box, { title, height = 200, series, unit = '' }) {
     width: Math.max(200, box.clientWidth || 600),
     height,
     scales: { x: { time: true } },
-    axes: [{}, { size: 56 }],
+    // Whole seconds and up: a short history would otherwise be labelled in half seconds.
+    axes: [{ space: 70, incrs: [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600] }, { size: 56 }],
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
     series: [

@@ -83,7 +83,7 @@ export function overviewView(root, { onOpen }) {
       tile('subscribers', String(g.subscribers)),
       tile('events in /s', rate(g.eventsInPerSecond)),
       tile('deliveries /s', rate(g.deliveriesPerSecond)),
-      tile(g.heapMaxBytes > 0 ? `heap (of ${mb(g.heapMaxBytes)} MB)` : 'heap', heap),
+      tile('heap', heap, undefined, g.heapMaxBytes > 0 ? `of ${mb(g.heapMaxBytes)} MB` : 'unbounded'),
       tile('CPU', g.cpu == null ? '–' : `${Math.round(g.cpu * 100)} %`),
       tile('uptime', duration(g.uptimeMs)));
   }
@@ -146,9 +146,9 @@ async function explain() {
   }
 }
 
-function tile(label, value, tone) {
+function tile(label, value, tone, note) {
   return element('div', { class: 'tile', 'data-tile': label, 'data-tone': tone },
-    element('span', {}, label), element('b', {}, value));
+    element('span', {}, label), element('b', {}, value, note ? element('small', {}, ` ${note}`) : null));
 }
 
 /** A small SVG polyline of the values (nulls skipped), scaled to its own maximum. */
@@ -156,12 +156,12 @@ function sparkline(values, colour) {
   const NS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('class', 'spark');
-  svg.setAttribute('viewBox', `0 0 ${SPARK - 1} 20`);
+  const width = Math.max(1, values.length - 1); // stretched over the points there are, until the minute is full
+  svg.setAttribute('viewBox', `0 0 ${width} 20`);
   svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('aria-hidden', 'true');
   const max = Math.max(1, ...values.filter((v) => v != null));
-  const offset = SPARK - values.length;
-  const points = values.map((v, i) => (v == null ? null : `${offset + i},${(20 - (v / max) * 18 - 1).toFixed(1)}`))
+  const points = values.map((v, i) => (v == null ? null : `${i},${(20 - (v / max) * 18 - 1).toFixed(1)}`))
     .filter(Boolean).join(' ');
   const line = document.createElementNS(NS, 'polyline');
   line.setAttribute('points', points);
