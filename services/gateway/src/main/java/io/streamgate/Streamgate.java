@@ -30,6 +30,7 @@ import io.streamgate.fanout.Fanout;
 import io.streamgate.observe.HeapBudget;
 import io.streamgate.observe.JvmMeters;
 import io.streamgate.observe.ObserveEndpoints;
+import io.streamgate.overview.OverviewEndpoint;
 import io.streamgate.producer.EventValidator;
 import io.streamgate.producer.UnknownTypes;
 import io.streamgate.schemas.EventSchemas;
@@ -56,11 +57,12 @@ public final class Streamgate implements AutoCloseable {
     private final Idempotency idempotency;
     private final WriteWatchdog watchdog;
     private final HeadersDeadline headersDeadline;
+    private final OverviewEndpoint overview;
     private final WebServer server;
 
     private Streamgate(JvmMeters jvm, KafkaClients kafka, LogOffsets offsets, Fanout fanout, Thread provisioning,
-                       Idempotency idempotency,
-                       WriteWatchdog watchdog, HeadersDeadline headersDeadline, WebServer server) {
+                       Idempotency idempotency, WriteWatchdog watchdog, HeadersDeadline headersDeadline,
+                       OverviewEndpoint overview, WebServer server) {
         this.jvm = jvm;
         this.kafka = kafka;
         this.offsets = offsets;
@@ -69,6 +71,7 @@ public final class Streamgate implements AutoCloseable {
         this.idempotency = idempotency;
         this.watchdog = watchdog;
         this.headersDeadline = headersDeadline;
+        this.overview = overview;
         this.server = server;
     }
 
@@ -83,6 +86,7 @@ public final class Streamgate implements AutoCloseable {
         Idempotency idempotency = null;
         WriteWatchdog watchdog = null;
         HeadersDeadline headersDeadline = null;
+        OverviewEndpoint overview = null;
         try {
             // A disabled stream is neither created nor consumed; it is only known, to answer for it.
             List<StreamDefinition> enabled = settings.streams().stream().filter(StreamDefinition::enabled).toList();
@@ -113,21 +117,26 @@ public final class Streamgate implements AutoCloseable {
                     .orElseGet(EventSchemas::builtIn);
             AccessControl access = new AccessControl(settings.auth().enabled());
             ObserveEndpoints observe = new ObserveEndpoints(kafka.reachability(), fanout, enabled, registry, json);
+            ConnectionLimits limits = new ConnectionLimits(settings.limits(), registry);
+            overview = new OverviewEndpoint(registry, fanout, kafka.reachability(), settings.streams(), limits,
+                    watchdog, json);
+            OverviewEndpoint operatorOverview = overview;
             Optional<HttpRouting.Builder> management = settings.server().management().port().isPresent()
                     ? Optional.of(HttpRouting.builder()) : Optional.empty();
-            management.ifPresent(operator -> Routes.registerManagement(operator, observe, json));
+            management.ifPresent(operator -> Routes.registerManagement(operator, observe, operatorOverview, json));
             Routes.register(routing,
                     new CorsFilter(settings.cors(), registry, json),
                     new Authentication(settings.auth()),
                     new StreamsEndpoint(catalog, access, offsets, fanout::knownPartitions, json),
                     new SchemasEndpoint(schemas, json),
                     new SubscribeEndpoint(catalog, offsets, fanout, access,
-                            new ConnectionLimits(settings.limits(), registry), watchdog, channels, settings.sse(),
+                            limits, watchdog, channels, settings.sse(),
                             settings.auth().expiryNotice(), settings.limits().maxFilterValues(), registry, json),
                     new PublishEndpoint(catalog, access, kafka.producer(), idempotency,
                             new EventValidator(schemas, UnknownTypes.ACCEPT), offsets, settings.kafka().requestTimeout(),
                             fanout::missingTopics, settings.publish(), registry, json),
                     observe,
+                    overview,
                     management.isPresent() ? Optional.empty()
                             : Optional.of(new MetricsAccess(access, settings.server().management().access())),
                     new ConsoleEndpoint(),
@@ -145,8 +154,11 @@ public final class Streamgate implements AutoCloseable {
                         settings.server().management().port().getAsInt(), "the web server could not bind it");
             }
             return new Streamgate(jvm, kafka, offsets, fanout, provisioning, idempotency, watchdog, headersDeadline,
-                    server);
+                    overview, server);
         } catch (RuntimeException e) {
+            if (overview != null) {
+                overview.close();
+            }
             if (watchdog != null) {
                 watchdog.close();
             }
@@ -196,6 +208,11 @@ public final class Streamgate implements AutoCloseable {
         return offsets;
     }
 
+    /** The console's overview endpoint (observability: overviews open). */
+    public OverviewEndpoint overview() {
+        return overview;
+    }
+
     /** The delivery engine (open subscriptions, readiness). */
     public Fanout fanout() {
         return fanout;
@@ -220,6 +237,7 @@ public final class Streamgate implements AutoCloseable {
     @Override
     public void close() {
         stopProvisioning(provisioning);
+        overview.close();
         fanout.close();
         server.stop();
         watchdog.close();

@@ -1,6 +1,7 @@
 // The console: lists the streams, subscribes with the form's filters over EventSource or fetch, and shows every
 // event in a table plus, for the demo streams, a purpose-built view. The page's URL carries the form
-// (/?stream=metrics&from=earliest&transport=fetch), so a subscription can be linked to and reloaded.
+// (/?stream=metrics&from=earliest&transport=fetch), so a subscription can be linked to and reloaded. Without a
+// stream in the URL it opens on the overview: every stream's figures, live, from GET /console/overview.
 import { connect, subscriptionParams } from './connection.js';
 import { element } from './views/dom.js';
 import { eventsView } from './views/events.js';
@@ -8,6 +9,7 @@ import { metricsView } from './views/metrics.js';
 import { notificationsView } from './views/notifications.js';
 import { deploysView } from './views/deploys.js';
 import { assistantView } from './views/assistant.js';
+import { overviewView } from './views/overview.js';
 
 /** Purpose-built views of the demo streams, and the form fields they start with. */
 const VIEWS = {
@@ -22,6 +24,7 @@ const form = document.getElementById('subscribe');
 const problem = document.getElementById('problem');
 let knownSchemas = new Set();
 let current = null; // {connection, views}
+let overview = null; // the landing page's view while it is shown
 
 async function start() {
   const [streams, schemas] = await Promise.all([getJson('/streams'), getJson('/schemas').catch(() => null)]);
@@ -36,7 +39,27 @@ async function start() {
   if (fromUrl.has('stream')) {
     setForm(Object.fromEntries(fromUrl), true);
     subscribe();
+  } else {
+    showOverview();
   }
+}
+
+function showOverview() {
+  const root = document.getElementById('overview');
+  root.hidden = false;
+  overview = overviewView(root, { onOpen: (stream) => openStream(stream) });
+}
+
+function hideOverview() {
+  if (!overview) return;
+  if (typeof overview === 'object') overview.dispose();
+  overview = null;
+  document.getElementById('overview').hidden = true;
+}
+
+function openStream(name) {
+  setForm({ stream: name, ...VIEWS[name]?.defaults }, true);
+  subscribe();
 }
 
 function renderStreams(streams) {
@@ -48,10 +71,7 @@ function renderStreams(streams) {
     const button = element('button', { type: 'button', 'data-stream': s.name },
       element('b', {}, s.name), element('span', {}, s.description ?? ''),
       element('small', {}, `${topics} · payload ${s.payload}`));
-    button.addEventListener('click', () => {
-      setForm({ stream: s.name, ...VIEWS[s.name]?.defaults }, true);
-      subscribe();
-    });
+    button.addEventListener('click', () => openStream(s.name));
     return element('li', {}, button);
   }));
   if (!streams.length) list.replaceChildren(element('li', {}, 'No streams you may read.'));
@@ -61,6 +81,7 @@ function subscribe() {
   stop();
   const values = readForm();
   if (!values.stream) return;
+  hideOverview();
   problem.textContent = '';
   history.replaceState(null, '', `/?${new URLSearchParams(Object.entries(values).filter(([, v]) => v))}`);
   const params = subscriptionParams(values);
@@ -105,8 +126,13 @@ function stop() {
 // from the last id when it is shown again, so that nothing sent meanwhile is missed.
 addEventListener('pagehide', (e) => {
   if (e.persisted && current) current.connection.close();
+  if (e.persisted && overview) {
+    hideOverview();
+    overview = 'hidden for the cache';
+  }
 });
 addEventListener('pageshow', (e) => {
+  if (e.persisted && overview === 'hidden for the cache') showOverview();
   if (!e.persisted || !current) return;
   const lastEventId = current.status?.lastEventId;
   current.connection = open(current, lastEventId ? { ...current.params, lastEventId } : current.params);
@@ -117,8 +143,13 @@ function renderStatus({ state, reconnects, lastEventId, note }) {
   box.dataset.state = state;
   box.querySelector('.state').textContent = state;
   box.querySelector('.reconnects').textContent = String(reconnects);
+  // The whole id, and when it came: the part that changes may be anywhere in it (a multi-partition id keeps its end
+  // while one partition moves), so a shortened id could look stuck.
   const id = box.querySelector('.last-id');
-  id.textContent = lastEventId ? `…${lastEventId.slice(-12)}` : '–';
+  if (id.title !== lastEventId) {
+    box.querySelector('.last-at').textContent = lastEventId ? new Date().toLocaleTimeString() : '';
+  }
+  id.textContent = lastEventId || '–';
   id.title = lastEventId;
   const noteBox = box.querySelector('.note');
   noteBox.textContent = note ?? '';

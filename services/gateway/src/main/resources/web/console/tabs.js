@@ -14,13 +14,23 @@ function showStatus({ state, tabs, lastEventId }) {
   box.dataset.state = state;
   box.querySelector('.state').textContent = state;
   box.querySelector('.tabs').textContent = String(tabs);
-  box.querySelector('.last-id').textContent = lastEventId ? `…${lastEventId.slice(-12)}` : '–';
+  showLastId(lastEventId);
+}
+
+/** The whole id: its changing part may be anywhere (a multi-partition id keeps its end while one partition moves). */
+function showLastId(lastEventId) {
+  const id = document.querySelector('#connection .last-id');
+  id.textContent = lastEventId || '–';
+  id.title = lastEventId ?? '';
 }
 
 if (typeof SharedWorker === 'function') {
   const worker = new SharedWorker('/console/shared-worker.js', { name: 'streamgate-shared', type: 'module' });
   worker.port.onmessage = ({ data }) => {
-    if (data.kind === 'event') table.onEvent(data.type, data.data, data.id);
+    if (data.kind === 'event') {
+      table.onEvent(data.type, data.data, data.id);
+      showLastId(data.id); // the worker sends its status only when the connection's state changes
+    }
     if (data.kind === 'status') showStatus(data);
   };
   worker.port.postMessage({ op: 'join', stream, types });
@@ -32,7 +42,10 @@ if (typeof SharedWorker === 'function') {
 } else {
   // No SharedWorker (Chrome on Android): this tab holds its own connection.
   const source = new EventSource(`/streams/${encodeURIComponent(stream)}?types=${encodeURIComponent(types.join(','))}`);
-  const relay = (e) => table.onEvent(e.type, e.data, e.lastEventId);
+  const relay = (e) => {
+    table.onEvent(e.type, e.data, e.lastEventId);
+    showLastId(e.lastEventId);
+  };
   source.onmessage = relay;
   types.forEach((type) => source.addEventListener(type, relay));
   source.onopen = () => showStatus({ state: 'open', tabs: 1, lastEventId: '' });

@@ -25,6 +25,8 @@ final class ActiveStream {
     final LogEnds ends;
     int subscribers;
     long idleSince = System.nanoTime();
+    /** When this stream was activated ({@link System#nanoTime()}). */
+    final long activatedNanos = System.nanoTime();
 
     ActiveStream(StreamLog log, FanoutMetrics.StreamMeters meters, CompletableFuture<Void> warm,
                  Map<String, Integer> partitions, Map<TopicPartition, Long> earliest, LogEnds ends) {
@@ -34,6 +36,16 @@ final class ActiveStream {
         this.meters = meters;
         this.warm = warm;
         this.partitions = new HashMap<>(partitions);
+    }
+
+    /** What the tail has taken in since activation, and its newest record. */
+    TailActivity activity() {
+        long last = log.lastSeq();
+        Entry newest = last > 0 ? log.get(last) : null;
+        boolean warmed = warm.isDone() && !warm.isCompletedExceptionally();
+        return newest == null ? new TailActivity(activatedNanos, warmed, last, null, null)
+                : new TailActivity(activatedNanos, warmed, last, java.time.Instant.ofEpochMilli(newest.timestamp()),
+                        newest.type());
     }
 
     /** The incarnation of {@code topic} this tail was read from. */

@@ -173,6 +173,15 @@ public final class Fanout implements AutoCloseable {
         return a != null && a.warm.isDone() && !a.warm.isCompletedExceptionally();
     }
 
+    /**
+     * What {@code stream}'s tail has taken in and its newest record, read from memory; empty while the stream is not
+     * consumed (an on-demand stream without subscribers, a missing topic, a disabled stream).
+     */
+    public Optional<TailActivity> activity(String stream) {
+        ActiveStream a = active.get(stream);
+        return a == null ? Optional.empty() : Optional.of(a.activity());
+    }
+
     /** Open subscriptions on this instance. */
     public int subscribers() {
         return subscribers.size();

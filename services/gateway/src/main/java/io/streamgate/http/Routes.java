@@ -12,6 +12,7 @@ import io.streamgate.catalog.StreamsEndpoint;
 import io.streamgate.console.ConsoleEndpoint;
 import io.streamgate.cors.CorsFilter;
 import io.streamgate.observe.ObserveEndpoints;
+import io.streamgate.overview.OverviewEndpoint;
 import io.streamgate.publish.PublishEndpoint;
 import io.streamgate.subscribe.SubscribeEndpoint;
 import java.util.Optional;
@@ -24,12 +25,13 @@ public final class Routes {
     /**
      * The public port.
      *
-     * @param metricsAccess guards {@code /metrics} here; empty when the management port serves it (then it is 404
-     *                      here). Health stays on both ports, for probes and load balancers that check this one.
+     * @param metricsAccess guards {@code /metrics} and the console's overview (which names streams and topics as
+     *                      well) here; empty when the management port serves them (then they are 404 here). Health
+     *                      stays on both ports, for probes and load balancers that check this one.
      */
     public static void register(HttpRouting.Builder routing, CorsFilter cors, Authentication authentication,
                                 StreamsEndpoint streams, SchemasEndpoint schemas, SubscribeEndpoint subscribe,
-                                PublishEndpoint publish, ObserveEndpoints observe,
+                                PublishEndpoint publish, ObserveEndpoints observe, OverviewEndpoint overview,
                                 Optional<MetricsAccess> metricsAccess, ConsoleEndpoint console, ObjectMapper json) {
         new ErrorMapping(json).register(routing);
         // CORS first: a preflight carries no token, and a 401 must still carry CORS headers to be readable.
@@ -41,6 +43,14 @@ public final class Routes {
         // Readiness details name streams and topics: only for those who may read the metrics on this port.
         observe.register(routing, metricsAccess.isPresent() ? metricsAccess.get()::allows : req -> false);
         schemas.register(routing);
+        // Before the console's files, whose /console/… it is among.
+        if (metricsAccess.isPresent()) {
+            overview.register(routing, metricsAccess.get());
+        } else {
+            routing.get(OverviewEndpoint.PATH, (req, res) -> Problem.of(Status.NOT_FOUND_404, "not-found",
+                    "Not found", "The overview is served with /metrics, on the management port.")
+                    .send(res, req.path().path(), json));
+        }
         console.register(routing);
         routing.get("/streams", streams)
                 .get("/streams/{name}", subscribe)
@@ -56,11 +66,13 @@ public final class Routes {
     }
 
     /** The management port: the operator endpoints only, without authentication (the port is not public). */
-    public static void registerManagement(HttpRouting.Builder routing, ObserveEndpoints observe, ObjectMapper json) {
+    public static void registerManagement(HttpRouting.Builder routing, ObserveEndpoints observe,
+                                          OverviewEndpoint overview, ObjectMapper json) {
         new ErrorMapping(json).register(routing);
         observe.register(routing, req -> true);
+        overview.register(routing, (req, res) -> res.next());
         routing.any((req, res) -> Problem.of(Status.NOT_FOUND_404, "not-found", "Not found",
-                "The management port serves /metrics, /health/live and /health/ready only.")
+                "The management port serves /metrics, /health/live, /health/ready and /console/overview only.")
                 .send(res, req.path().path(), json));
     }
 }

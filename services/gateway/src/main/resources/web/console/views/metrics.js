@@ -1,9 +1,15 @@
 // The metrics stream as a live dashboard: metrics.sample {heapUsedBytes, processCpuLoad, threadCount, ...} drawn
-// with uPlot (served from this jar's WebJar: no CDN, works offline).
-import uPlot from '/vendor/uplot/uPlot.esm.js';
+// with uPlot (served from this jar's WebJar: no CDN, works offline). The charts share the panel's width and put time
+// on the x axis; their legends show the values under the cursor, and the latest ones otherwise.
+//
+// A sample carries no timestamp, only its host's uptimeMs: its time is the host's start plus that uptime. The start
+// is estimated as the earliest of (arrival - uptime) over the host's samples — exact for a sample that arrives as it
+// is taken, and a replayed burst (from=earliest) cannot pull it later than that — so replayed samples are spread
+// over the time they were taken, not drawn at the instant they arrived.
 import { element, eventData } from './dom.js';
+import { timeChart } from './chart.js';
 
-const WINDOW = 120; // samples kept per chart (two minutes at one per second)
+const WINDOW = 300; // samples kept per chart (five minutes at one per second)
 const MB = 1024 * 1024;
 
 const CHARTS = [
@@ -35,22 +41,12 @@ export function metricsView(root) {
   const grid = element('div', { class: 'charts' });
   root.replaceChildren(element('h2', {}, 'Metrics'), tiles, grid);
   let n = 0;
-  const xs = [];
+  const samples = []; // {host, uptimeMs, values: [[...], ...]} in arrival order
+  const starts = new Map(); // host -> estimated start (ms since the epoch)
   const plots = CHARTS.map((chart) => {
     const box = element('figure', { class: 'chart', 'data-chart': chart.title });
     grid.append(box);
-    const data = [xs, ...chart.series.map(() => [])];
-    const plot = new uPlot({
-      title: chart.title,
-      width: 330,
-      height: 190,
-      // x is the sample's number in this view: replayed samples (from=earliest) arrive in one burst, so the time
-      // they arrive would draw them all at one instant.
-      scales: { x: { time: false } },
-      axes: [{ label: 'sample' }, {}],
-      series: [{ label: 'sample' }, ...chart.series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2 }))],
-    }, data, box);
-    return { chart, data, plot };
+    return { chart, view: timeChart(box, { title: chart.title, height: 220, series: chart.series }) };
   });
 
   return {
@@ -58,15 +54,19 @@ export function metricsView(root) {
       if (type !== 'metrics.sample') return;
       const sample = eventData(text);
       if (!sample) return;
-      xs.push(++n);
-      for (const { chart, data } of plots) {
-        chart.series.forEach((s, i) => data[i + 1].push(s.value(sample)));
-      }
-      if (xs.length > WINDOW) {
-        xs.shift();
-        plots.forEach(({ data }) => data.slice(1).forEach((values) => values.shift()));
-      }
-      plots.forEach(({ plot, data }) => plot.setData(data));
+      n++;
+      const arrival = Date.now();
+      const estimate = arrival - sample.uptimeMs;
+      const known = starts.get(sample.host);
+      // A later start by more than a minute is a restarted host, not a better estimate.
+      if (known === undefined || estimate < known || estimate - known > 60_000) starts.set(sample.host, estimate);
+      samples.push({ host: sample.host, uptimeMs: sample.uptimeMs,
+        values: CHARTS.map((chart) => chart.series.map((s) => s.value(sample))) });
+      if (samples.length > WINDOW) samples.shift();
+      const xs = samples.map((s) => (starts.get(s.host) + s.uptimeMs) / 1000);
+      const order = xs.map((x, i) => i).sort((a, b) => xs[a] - xs[b]); // uPlot needs ascending x
+      plots.forEach(({ chart, view }, c) => view.setData([order.map((i) => xs[i]),
+        ...chart.series.map((s, k) => order.map((i) => samples[i].values[c][k]))]));
       root.dataset.samples = String(n);
       tiles.replaceChildren(
         tile('host', sample.host),
@@ -75,7 +75,7 @@ export function metricsView(root) {
         tile('heap max', sample.heapMaxBytes > 0 ? `${Math.round(sample.heapMaxBytes / MB)} MB` : 'unbounded'));
     },
     dispose() {
-      plots.forEach(({ plot }) => plot.destroy());
+      plots.forEach(({ view }) => view.destroy());
     },
   };
 }
