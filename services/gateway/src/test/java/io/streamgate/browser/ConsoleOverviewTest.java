@@ -3,7 +3,7 @@ package io.streamgate.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamgate.testkit.SseClient;
+import io.streamgate.sseclient.SseClient;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestStream;
 import io.streamgate.testkit.TestTopics;
