@@ -6,8 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Waits until the gateway's live reader has consumed a topic to its end, read from {@code /metrics}: the sum of
@@ -16,8 +14,6 @@ import java.util.regex.Pattern;
  * core (each record framed once into the tail), and the figure is of both at once. Not thread-safe.
  */
 final class LiveReaderSettle {
-    private static final Pattern LAG = Pattern.compile(
-            "^streamgate_consumer_lag\\{([^}]*)\\}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
     private final HttpClient http = HttpClient.newHttpClient();
     private final HttpRequest metrics;
     private final String topic;
@@ -50,15 +46,6 @@ final class LiveReaderSettle {
 
     private double lag() throws IOException, InterruptedException {
         String body = http.send(metrics, HttpResponse.BodyHandlers.ofString()).body();
-        double sum = 0;
-        boolean seen = false;
-        Matcher m = LAG.matcher(body);
-        while (m.find()) {
-            if (m.group(1).contains("topic=\"" + topic + "\"")) {
-                sum += Double.parseDouble(m.group(2));
-                seen = true;
-            }
-        }
-        return seen ? sum : Double.NaN;
+        return MetricsText.sum(body, "streamgate_consumer_lag{", "topic=\"" + topic + "\"");
     }
 }

@@ -125,18 +125,16 @@ final class StreamsProbe implements AutoCloseable {
     private void sampleHeap() throws InterruptedException {
         try {
             String text = http.send(metrics, HttpResponse.BodyHandlers.ofString()).body();
-            peakHeapUsed = Math.max(peakHeapUsed, sum(text, "jvm_memory_used_bytes{area=\"heap\""));
-            heapMax = Math.max(heapMax, sum(text, "jvm_memory_max_bytes{area=\"heap\""));
+            peakHeapUsed = Math.max(peakHeapUsed, heap(text, "jvm_memory_used_bytes{area=\"heap\""));
+            heapMax = Math.max(heapMax, heap(text, "jvm_memory_max_bytes{area=\"heap\""));
         } catch (java.io.IOException e) {
             // a missed sample; the next one may answer
         }
     }
 
-    /** The sum of the positive values of every series starting with {@code prefix} (pools without a max say -1). */
-    private static long sum(String metricsText, String prefix) {
-        return (long) metricsText.lines().filter(line -> line.startsWith(prefix))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .filter(v -> v > 0).sum();
+    private static long heap(String metricsText, String prefix) {
+        double sum = MetricsText.sum(metricsText, prefix);
+        return Double.isNaN(sum) ? 0 : (long) sum;
     }
 
     private void probe(Histogram into) throws InterruptedException {
