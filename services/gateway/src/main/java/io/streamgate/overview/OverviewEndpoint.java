@@ -87,8 +87,7 @@ public final class OverviewEndpoint implements Handler, AutoCloseable {
             try {
                 connection.write(SseFrames.retry(interval.multipliedBy(2)));
                 do {
-                    connection.write(SseFrames.event(null, "overview", new String(snapshots.current(),
-                            java.nio.charset.StandardCharsets.UTF_8)));
+                    connection.write(snapshots.currentFrame());
                     connection.flush();
                 } while (!closing.await(interval.toMillis(), TimeUnit.MILLISECONDS));
             } catch (ClientGoneException e) {

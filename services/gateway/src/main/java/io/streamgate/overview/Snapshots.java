@@ -3,6 +3,7 @@ package io.streamgate.overview;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamgate.fanout.TailActivity;
+import io.streamgate.sse.SseFrames;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,12 +20,13 @@ import java.util.Map;
  * "received", "delivered", "lastEvent": {"time", "type"} | null}]}}.
  */
 final class Snapshots {
+    static final String EVENT = "overview";
     private final Figures figures;
     private final long intervalNanos;
     private final ObjectMapper json;
     private Reading previous;
     private Reading latest;
-    private byte[] latestJson;
+    private byte[] latestFrame;
 
     Snapshots(Figures figures, Duration interval, ObjectMapper json) {
         this.figures = figures;
@@ -32,21 +34,24 @@ final class Snapshots {
         this.json = json;
     }
 
-    /** The current snapshot as JSON: the last one when it is younger than most of an interval, else a new one. */
-    synchronized byte[] current() {
+    /**
+     * The current snapshot as an {@code overview} SSE event, encoded once for every viewer: the last one when it is
+     * younger than most of an interval, else a new one. The caller must not change the array.
+     */
+    synchronized byte[] currentFrame() {
         long now = System.nanoTime();
         if (latest != null && now - latest.nanos() < intervalNanos * 9 / 10) {
-            return latestJson;
+            return latestFrame;
         }
         Reading reading = figures.read();
         previous = latest != null && reading.nanos() - latest.nanos() <= 5 * intervalNanos ? latest : null;
         latest = reading;
         try {
-            latestJson = json.writeValueAsBytes(render(previous, reading));
+            latestFrame = SseFrames.event(null, EVENT, json.writeValueAsString(render(previous, reading)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("an overview is plain JSON", e);
         }
-        return latestJson;
+        return latestFrame;
     }
 
     private ObjectNode render(Reading before, Reading now) {
