@@ -44,6 +44,11 @@ public final class SsePayload {
         if (structured) {
             return text(value);
         }
+        if (type == null) {
+            // Neither a ce_type header nor a structured value: not a CloudEvent (one needs a type), so the value is
+            // parsed once, for the plain envelope, instead of first by the SDK's reader as well.
+            return plainEnvelope(record, null);
+        }
         return CloudEventsKafka.fromRecord(record).map(e -> text(CloudEventsKafka.structured(e)))
                 .orElseGet(() -> plainEnvelope(record, type));
     }

@@ -3,6 +3,7 @@ package io.streamgate.fanout;
 import io.streamgate.resume.Position;
 import io.streamgate.subscription.StartAt;
 import io.streamgate.subscription.StartResolver;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +43,14 @@ final class ActiveStream {
     TailActivity activity() {
         long last = log.lastSeq();
         Entry newest = last > 0 ? log.get(last) : null;
-        boolean warmed = warm.isDone() && !warm.isCompletedExceptionally();
-        return newest == null ? new TailActivity(activatedNanos, warmed, last, null, null)
-                : new TailActivity(activatedNanos, warmed, last, java.time.Instant.ofEpochMilli(newest.timestamp()),
+        return newest == null ? new TailActivity(activatedNanos, isWarm(), last, null, null)
+                : new TailActivity(activatedNanos, isWarm(), last, Instant.ofEpochMilli(newest.timestamp()),
                         newest.type());
+    }
+
+    /** Whether the tail has caught up with the log end it saw at activation (and did not fail doing so). */
+    boolean isWarm() {
+        return warm.isDone() && !warm.isCompletedExceptionally();
     }
 
     /** The incarnation of {@code topic} this tail was read from. */

@@ -170,7 +170,7 @@ public final class Fanout implements AutoCloseable {
     /** Whether {@code stream} is consumed now with a warm tail (always-on streams are, once ready). */
     public boolean warm(String stream) {
         ActiveStream a = active.get(stream);
-        return a != null && a.warm.isDone() && !a.warm.isCompletedExceptionally();
+        return a != null && a.isWarm();
     }
 
     /**
