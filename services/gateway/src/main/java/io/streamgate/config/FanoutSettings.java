@@ -18,9 +18,10 @@ import java.time.Duration;
  * @param fetchBytes         bytes one Kafka fetch of the live or a catch-up reader returns at most, and per
  *                           partition ({@code fetch.max.bytes}, {@code max.partition.fetch.bytes}); a record batch
  *                           larger than this still comes, alone
- * @param fetchWait          how long a fetch of the live reader waits for {@code 32 KiB} before returning what it
- *                           has: delivery latency against the CPU of polling (each fetch costs the same whatever it
- *                           brings)
+ * @param pollInterval       while records flow, the live reader polls Kafka at most once per interval, so one
+ *                           fetch brings what arrived meanwhile: the CPU of polling (each fetch costs about the same
+ *                           whatever it brings) against up to twice this much delivery latency under steady load; a
+ *                           record after a quiet interval is fetched at once; zero: no pacing
  * @param maxRecordBytes     a record whose value is larger is not delivered: subscribers get a
  *                           {@code streamgate.skipped} event in its place
  * @param checkpointEvery    tail entries between two copies of the live position a resume can start merging from
@@ -30,7 +31,7 @@ import java.time.Duration;
  */
 public record FanoutSettings(int tailEvents, long tailBytes, int warmEvents, Duration idleGrace, int catchUpReaders,
                              int catchUpChunkEvents, long catchUpChunkBytes, Duration catchUpReadTimeout,
-                             int pollRecords, int fetchBytes, Duration fetchWait, int maxRecordBytes,
+                             int pollRecords, int fetchBytes, Duration pollInterval, int maxRecordBytes,
                              int checkpointEvery,
                              long maxLagEvents, int batchBytes, Duration metadataRefresh) {
     /**

@@ -115,7 +115,7 @@ public record Settings(ServerSettings server, KafkaSettings kafka, SseSettings s
                 r.duration("streamgate.fanout.catchUp.readTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
                 r.integer("streamgate.fanout.pollRecords", 1, 1_000_000),
                 r.integer("streamgate.fanout.fetchBytes", 64 * 1024, Integer.MAX_VALUE),
-                r.duration("streamgate.fanout.fetchWait", Duration.ofMillis(1), Duration.ofSeconds(1)),
+                r.duration("streamgate.fanout.pollInterval", Duration.ZERO, Duration.ofSeconds(1)),
                 r.integer("streamgate.fanout.maxRecordBytes", 1024, Integer.MAX_VALUE),
                 r.integer("streamgate.fanout.checkpointEvery", 1, 1_000_000),
                 r.integer("streamgate.fanout.maxLagEvents", 1, Integer.MAX_VALUE),

@@ -66,8 +66,8 @@ public final class Fanout implements AutoCloseable {
         this.sse = sse;
         this.subscribers = new OpenSubscriptions(sse);
         this.metrics = new FanoutMetrics(registry);
-        this.reader = new LiveReader(kafka.newLiveConsumer(settings.pollRecords(), settings.fetchBytes(),
-                settings.fetchWait()),
+        this.reader = new LiveReader(kafka.newConsumer(settings.pollRecords(), settings.fetchBytes()),
+                settings.pollRecords(), settings.pollInterval(),
                 (tp, logs) -> retire(tp.topic(), a -> logs.contains(a.log)));
         offsets.onRecreated(topic -> {
             int now = offsets.incarnations(List.of(topic))[0];

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The one Kafka consumer of the live path: reads every partition of every active stream's topics once and appends
  * the records to each stream log that covers the topic.
+ *
+ * <p>Pacing: a fetch costs the reader about the same whatever it brings, so while records flow the reader polls at
+ * most once per {@code pollInterval} and each fetch brings what arrived meanwhile (delivery waits up to twice the
+ * interval under steady load). The consumer keeps Kafka's fetch defaults — the broker answers a fetch as soon as it
+ * has one record — so a record after a quiet interval is delivered at once, and an idle reader costs a fetch per
+ * {@code fetch.max.wait.ms}, not one per interval. A full poll ({@code pollRecords}: a backlog) is never paced.
  *
  * <p>Threading: owns one platform thread, the only one that touches the consumer. Other threads ask for changes
  * through {@link #activate} and {@link #deactivate}, which queue a command and wake the consumer; the returned
@@ -46,15 +53,21 @@ final class LiveReader implements AutoCloseable {
     private final java.util.function.BiConsumer<TopicPartition, List<StreamLog>> onRewound;
 
     private final Map<TopicPartition, Long> lag = new java.util.concurrent.ConcurrentHashMap<>();
+    private final int pollRecords;
+    private final long pollIntervalNanos;
+    /** Reader thread only: when the next poll is due (System.nanoTime); 0: at once. */
+    private long nextPollNanos;
 
     /**
      * @param onRewound called on the reader thread, with the logs it was feeding, when a partition's log end fell
      *                  below the reader's position: the topic was recreated or truncated, so what follows must not
      *                  be taken for the old records
      */
-    LiveReader(KafkaConsumer<byte[], byte[]> consumer,
+    LiveReader(KafkaConsumer<byte[], byte[]> consumer, int pollRecords, Duration pollInterval,
                java.util.function.BiConsumer<TopicPartition, List<StreamLog>> onRewound) {
         this.consumer = consumer;
+        this.pollRecords = pollRecords;
+        this.pollIntervalNanos = pollInterval.toNanos();
         this.onRewound = onRewound;
         this.thread = Thread.ofPlatform().name("streamgate-live-reader").daemon().unstarted(this::run);
         thread.start();
@@ -180,6 +193,7 @@ final class LiveReader implements AutoCloseable {
 
     /** Runs queued commands, then polls once; returns whether it polled. */
     private boolean step() throws InterruptedException {
+        pace();
         Consumer<KafkaConsumer<byte[], byte[]>> command;
         while ((command = commands.poll()) != null) {
             command.accept(consumer);
@@ -193,10 +207,25 @@ final class LiveReader implements AutoCloseable {
             return false;
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        boolean caughtUp = !records.isEmpty() && records.count() < pollRecords;
+        nextPollNanos = caughtUp && pollIntervalNanos > 0 ? System.nanoTime() + pollIntervalNanos : 0;
         dispatch(records);
         completeWarmLogs(consumer);
         recordLag(consumer);
         return true;
+    }
+
+    /** Waits until the next poll is due; a command (or closing) ends the wait early. */
+    private void pace() throws InterruptedException {
+        long wait = nextPollNanos == 0 ? 0 : nextPollNanos - System.nanoTime();
+        if (wait <= 0) {
+            return;
+        }
+        synchronized (this) {
+            if (commands.isEmpty() && running) {
+                TimeUnit.NANOSECONDS.timedWait(this, wait);
+            }
+        }
     }
 
     /** Records behind the log end per partition, as of the last fetch (consumer thread only; read anywhere). */

@@ -80,31 +80,13 @@ public final class KafkaClients implements AutoCloseable {
     }
 
     /**
-     * A new consumer for a catch-up reader or the idempotency log: manual assignment, positions owned by the caller,
+     * A new consumer for the live reader, a catch-up reader or the idempotency log: manual assignment, positions owned by the caller,
      * at most {@code maxPollRecords} records per poll and {@code fetchBytes} per fetch (in total and per partition;
      * Kafka still returns a larger first record batch, alone, so a large record never stalls the reader). The
      * caller owns it and uses it from one thread at a time.
      */
     public KafkaConsumer<byte[], byte[]> newConsumer(int maxPollRecords, int fetchBytes) {
-        return newConsumer(maxPollRecords, fetchBytes, Map.of());
-    }
-
-    /**
-     * The live reader's consumer, bounded like {@link #newConsumer}: a fetch also waits up to {@code fetchWait} for
-     * 32 KiB instead of returning each record on its own. At 1,000 single-record produce requests a second the
-     * default (1 byte) makes as many fetches, and the fetch path, not the delivery, became the gateway's main cost.
-     * Settings given under {@code kafka.properties} win.
-     */
-    public KafkaConsumer<byte[], byte[]> newLiveConsumer(int maxPollRecords, int fetchBytes,
-                                                         java.time.Duration fetchWait) {
-        return newConsumer(maxPollRecords, fetchBytes, Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
-                (int) fetchWait.toMillis(),
-                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 32 * 1024));
-    }
-
-    private KafkaConsumer<byte[], byte[]> newConsumer(int maxPollRecords, int fetchBytes, Map<String, Object> fetch) {
         Map<String, Object> config = common();
-        fetch.forEach(config::putIfAbsent);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         // The memory a reader holds is bounded by what one fetch returns: these bounds are part of the heap budget
         // (see the operations guide), so they are not left to kafka.properties.
