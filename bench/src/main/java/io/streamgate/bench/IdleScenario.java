@@ -49,7 +49,8 @@ final class IdleScenario {
         TickTotals totals = new TickTotals(connections);
         ConnectionSet set = new ConnectionSet(SseTarget.of(common.url(), common.streamPath("")), common.client());
         long openStart = System.nanoTime();
-        set.open(connections, i -> new TickSubscriber(totals, new long[0], 0, false), openConcurrency, null);
+        set.open(connections, i -> new TickSubscriber(totals, new long[0], 0, false, common.dialect()), openConcurrency,
+                null);
         boolean allReady = totals.awaitReady(60 + connections / 100, TimeUnit.SECONDS);
         out.put("connections", connections);
         out.put("ready", connections - totals.notReady());
