@@ -46,11 +46,11 @@ final class Figures {
                     lag(Set.copyOf(stream.topics())),
                     fanout.activity(stream.name()).orElse(null)));
         }
+        long heapMax = Runtime.getRuntime().maxMemory();
+        Gauge cpu = registry.find("process.cpu.usage").gauge();
         Reading.Gateway gateway = new Reading.Gateway(kafka.reachable(), fanout.ready(), fanout.draining(),
                 fanout.subscribers(), ManagementFactory.getRuntimeMXBean().getUptime(),
-                heapUsed(), Runtime.getRuntime().maxMemory() == Long.MAX_VALUE ? -1 : Runtime.getRuntime().maxMemory(),
-                registry.find("process.cpu.usage").gauge() == null ? -1
-                        : registry.find("process.cpu.usage").gauge().value());
+                heapUsed(), heapMax == Long.MAX_VALUE ? -1 : heapMax, cpu == null ? -1 : cpu.value());
         return new Reading(nanos, Instant.now(), gateway, List.copyOf(perStream));
     }
 

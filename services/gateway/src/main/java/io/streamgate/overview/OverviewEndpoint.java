@@ -2,8 +2,6 @@ package io.streamgate.overview;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.media.type.MediaTypes;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -77,11 +75,7 @@ public final class OverviewEndpoint implements Handler, AutoCloseable {
             throw new NotAcceptableException();
         }
         try (ConnectionLimits.Permit permit = limits.admit(req)) {
-            res.status(Status.OK_200);
-            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            res.header(HeaderNames.CACHE_CONTROL, "no-store");
-            res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-            SseConnection connection = new SseConnection(res.outputStream());
+            SseConnection connection = SseConnection.open(res, null);
             WriteWatchdog.Watch watch = watchdog.watch(connection);
             open.incrementAndGet();
             try {

@@ -1,5 +1,8 @@
 package io.streamgate.sse;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -33,6 +36,18 @@ public final class SseConnection {
     public SseConnection(OutputStream out, RawChannel raw) {
         this.out = out;
         this.raw = raw;
+    }
+
+    /**
+     * Answers {@code res} as an event stream ({@code 200}, {@code text/event-stream}, not cached, not buffered by a
+     * proxy) and returns the connection on its body; {@code raw} as for the constructor.
+     */
+    public static SseConnection open(ServerResponse res, RawChannel raw) {
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+        return new SseConnection(res.outputStream(), raw);
     }
 
     /** Whether this stream can go direct at all. */

@@ -28,7 +28,6 @@ import io.streamgate.limits.ConnectionLimits;
 import io.streamgate.limits.WriteWatchdog;
 import io.streamgate.sse.ClientGoneException;
 import io.streamgate.sse.NotAcceptableException;
-import io.streamgate.sse.RawChannel;
 import io.streamgate.sse.RawChannels;
 import io.streamgate.sse.SseConnection;
 import io.streamgate.sse.SseFrames;
@@ -138,24 +137,16 @@ public final class SubscribeEndpoint implements Handler {
         ConnectionLimits.Permit permit = limits.admit(req);
         try {
             StartResolver.StartPoint start = resolver.resolve(stream, request.start());
-            serve(stream, request, start, open(res, channels.of(req, res).orElse(null)));
+            serve(stream, request, start, SseConnection.open(res, channels.of(req, res).orElse(null)));
         } catch (MissingTopicException e) {
             throw e; // nothing was answered yet: a problem naming the topic (ErrorMapping)
         } catch (KafkaUnavailableException e) { // resolving the start (serve() handles its own)
-            SseConnection connection = open(res, null);
+            SseConnection connection = SseConnection.open(res, null);
             retryLater(stream, connection, e);
             connection.close();
         } finally {
             permit.close();
         }
-    }
-
-    private static SseConnection open(ServerResponse res, RawChannel raw) {
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-        return new SseConnection(res.outputStream(), raw);
     }
 
     private void serve(StreamDefinition stream, SubscribeRequest request, StartResolver.StartPoint start,
