@@ -4,19 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.streamgate.browser.BrowserEvents.Seen;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestStream;
+import io.streamgate.testkit.TestTokens;
 import io.streamgate.testkit.TestTopics;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -140,13 +133,6 @@ class CrossOriginTest {
     }
 
     private static String token(String subject) {
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
-                    .subject(subject).expirationTime(Date.from(Instant.now().plusSeconds(3600))).build());
-            jwt.sign(new MACSigner(SECRET));
-            return jwt.serialize();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestTokens.hs256(SECRET, subject, null);
     }
 }

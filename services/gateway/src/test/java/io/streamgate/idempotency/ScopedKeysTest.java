@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.streamgate.testkit.TestGateway;
+import io.streamgate.testkit.TestTokens;
 import io.streamgate.testkit.TestTopics;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,11 +125,8 @@ class ScopedKeysTest {
         return TestTopics.readAll(topic).stream().filter(r -> key.equals(r.key())).count();
     }
 
-    private static String token(String subject) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().subject(subject)
-                .expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).build());
-        jwt.sign(new MACSigner(SECRET));
-        return jwt.serialize();
+    private static String token(String subject) {
+        return TestTokens.hs256(SECRET, subject, null);
     }
 
     /** A service token without {@code sub}: each one differs by its {@code jti}. */

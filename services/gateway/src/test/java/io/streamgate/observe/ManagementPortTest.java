@@ -1,15 +1,10 @@
 package io.streamgate.observe;
 
+import static io.streamgate.testkit.TestTokens.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.streamgate.testkit.TestGateway;
 import io.streamgate.testkit.TestTopics;
 import java.net.URI;
@@ -17,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Date;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -92,15 +86,7 @@ class ManagementPortTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Map<String, String> bearer(String token) {
-        return Map.of("Authorization", "Bearer " + token);
-    }
-
-    private static String token(String subject, String scope) throws JOSEException {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject).claim("scope", scope)
-                .expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        jwt.sign(new MACSigner(SECRET));
-        return jwt.serialize();
+    private static String token(String subject, String scope) {
+        return io.streamgate.testkit.TestTokens.hs256(SECRET, subject, scope);
     }
 }
