@@ -164,8 +164,9 @@ final class KeyedScenario {
         out.put("lost", lost).put("duplicated", duplicated).put("connections", connections);
         ObjectNode window = (ObjectNode) out.get("window");
         System.out.printf("keyed %d subscribers on their own keys, %.0f events/s over them: delivered %.0f/s, "
-                        + "server %s cores, broker %s, load generator %s, lost %d, duplicated %d%n",
+                        + "server %s cores (%s), broker %s, load generator %s, lost %d, duplicated %d%n",
                 connections, rate, out.get("deliveredEventsPerSec").asDouble(), FanoutStep.text(window, "serverCores"),
+                ServerWatch.busiestThreads(window, 5),
                 FanoutStep.text(window, "brokerCores"), FanoutStep.text(window, "loadGeneratorCores"), lost,
                 duplicated);
         Path file = results.write();

@@ -3,6 +3,7 @@ package io.streamgate.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamgate.bench.measure.ProcSample;
+import io.streamgate.bench.measure.ThreadTicks;
 import java.time.Duration;
 
 /**
@@ -12,7 +13,7 @@ import java.time.Duration;
  */
 final class ServerWatch {
     /** The three processes at one moment; a member is null when not watched or not readable. */
-    record Snapshot(ProcSample server, ProcSample broker, ProcSample self) {
+    record Snapshot(ProcSample server, ProcSample broker, ProcSample self, ThreadTicks serverThreads) {
     }
 
     private final long serverPid;
@@ -25,10 +26,14 @@ final class ServerWatch {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(ProcSample.of(serverPid), ProcSample.of(brokerPid), ProcSample.of(selfPid));
+        return new Snapshot(ProcSample.of(serverPid), ProcSample.of(brokerPid), ProcSample.of(selfPid),
+                ThreadTicks.of(serverPid));
     }
 
-    /** {@code {serverCores, brokerCores, loadGeneratorCores, server: {...}}} between two snapshots. */
+    /**
+     * {@code {serverCores, serverThreadCores: {group: cores}, brokerCores, loadGeneratorCores, serverAtEnd: {...}}}
+     * between two snapshots.
+     */
     static ObjectNode window(Snapshot from, Snapshot to) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("seconds", (to.self().nanoTime() - from.self().nanoTime()) / 1e9);
@@ -36,11 +41,26 @@ final class ServerWatch {
             node.put("serverCores", round(to.server().coresSince(from.server())));
             node.set("serverAtEnd", to.server().toJson());
         }
+        if (from.serverThreads() != null && to.serverThreads() != null) {
+            node.set("serverThreadCores", to.serverThreads().coresSince(from.serverThreads()));
+        }
         if (from.broker() != null && to.broker() != null) {
             node.put("brokerCores", round(to.broker().coresSince(from.broker())));
         }
         node.put("loadGeneratorCores", round(to.self().coresSince(from.self())));
         return node;
+    }
+
+    /** The {@code top} largest thread groups of a {@link #window}: "name cores, name cores, ..."; "" without. */
+    static String busiestThreads(ObjectNode window, int top) {
+        if (!window.has("serverThreadCores")) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        window.get("serverThreadCores").properties().stream().limit(top).forEach(e -> out
+                .append(out.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+                .append(String.format("%.3f", e.getValue().asDouble())));
+        return out.toString();
     }
 
     /** The gateway's average cores between two snapshots, or NaN when not watched. */

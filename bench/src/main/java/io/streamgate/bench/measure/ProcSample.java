@@ -58,6 +58,11 @@ public record ProcSample(long pid, long nanoTime, long cpuTicks, long rssBytes, 
         return (cpuTicks - earlier.cpuTicks) / (double) CLOCK_TICKS;
     }
 
+    /** The kernel's clock ticks per second, the unit of {@code /proc} CPU times. */
+    static long clockTicksPerSecond() {
+        return CLOCK_TICKS;
+    }
+
     public ObjectNode toJson() {
         return JsonNodeFactory.instance.objectNode()
                 .put("rssBytes", rssBytes)
