@@ -5,25 +5,41 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A few platform threads that deliver every appended batch to the {@linkplain DirectLink direct} subscribers of all
  * streams: one thread per core, each serving a fixed share of the links, so a link's batches are written in order
  * and a batch reaches a thousand subscribers in a thousand non-blocking writes without waking a thousand threads.
  *
+ * <p>A batch for at most {@value #INLINE_LINKS} links — a user's notification, a lone dashboard — is written on
+ * the submitting thread when no batch is queued: handing it over would cost two thread switches (the writer's wake
+ * and its park) for a few writes, more than the writes themselves. Nothing queued means every earlier batch is
+ * written, so each link still gets its batches in order.
+ *
  * <p>A writer that falls more than {@value #QUEUE} batches behind does not queue more: the links of a batch it
  * cannot take are handed back to their own threads, which read the tail as ordinary live subscribers.
  *
- * <p>Threading: {@link #submit} from the streams' writer threads; owned by the {@link Fanout}, which closes it.
+ * <p>Threading: {@link #submit} from the streams' writer (the live reader thread; the inline writer is locked, so
+ * a second submitter would queue instead of sharing it); owned by the {@link Fanout}, which closes it.
  */
 final class DirectWriters implements AutoCloseable {
     private static final int QUEUE = 256;
     /** Entries one merged write carries at most. */
     private static final int MERGE_ENTRIES = 1_000;
+    /** Links a batch may have to be written by its submitter. */
+    static final int INLINE_LINKS = 16;
 
     private final List<BlockingQueue<DirectBatch>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
+    /** Batches offered to a queue and not written yet. */
+    private final AtomicInteger queued = new AtomicInteger();
+    private final DirectWriter inline = new DirectWriter();
+    private final ReentrantLock inlineLock = new ReentrantLock();
+    private final LongAdder inlineBatches = new LongAdder();
+    private final LongAdder queuedBatches = new LongAdder();
     private volatile boolean closed;
 
     DirectWriters(int threads) {
@@ -48,6 +64,15 @@ final class DirectWriters implements AutoCloseable {
 
     /** Queues a batch for its links (all active when the batch was appended), split by shard. */
     void submit(DirectBatch batch) {
+        if (batch.links().size() <= INLINE_LINKS && queued.get() == 0 && !closed && inlineLock.tryLock()) {
+            try {
+                inline.write(batch);
+                inlineBatches.increment();
+                return;
+            } finally {
+                inlineLock.unlock();
+            }
+        }
         if (queues.size() == 1) {
             offer(0, batch);
             return;
@@ -67,9 +92,23 @@ final class DirectWriters implements AutoCloseable {
     }
 
     private void offer(int shard, DirectBatch batch) {
+        queued.incrementAndGet();
         if (closed || !queues.get(shard).offer(batch)) {
+            queued.decrementAndGet();
             handBack(batch, "queue-full");
+        } else {
+            queuedBatches.increment();
         }
+    }
+
+    /** Batches written by their submitter so far (tests). */
+    long inlineBatches() {
+        return inlineBatches.sum();
+    }
+
+    /** Batch shares queued for the writer threads so far (tests). */
+    long queuedBatches() {
+        return queuedBatches.sum();
     }
 
     private static void handBack(DirectBatch batch, String reason) {
@@ -96,24 +135,33 @@ final class DirectWriters implements AutoCloseable {
             // A writer that fell behind writes the batches that queued meanwhile together: one write per
             // subscriber for all of a stream's consecutive batches, as a subscriber's own thread would.
             queue.drainTo(waiting);
-            DirectBatch pending = null;
-            for (DirectBatch batch : waiting) {
-                if (pending != null && pending.continuedBy(batch) && pending.entries().size() < MERGE_ENTRIES) {
-                    pending = pending.merge(batch);
-                } else {
-                    if (pending != null) {
-                        writer.write(pending);
-                    }
-                    pending = batch;
-                }
+            try {
+                writeMerged(waiting, writer);
+            } finally {
+                // Only now: a submitter that finds nothing queued may write the next batch itself.
+                queued.addAndGet(-waiting.size());
+                waiting.clear();
             }
-            writer.write(pending);
-            waiting.clear();
         }
         // Closing: whoever still waits for a write goes back to its own thread.
         for (DirectBatch batch; (batch = queue.poll()) != null; ) {
             handBack(batch, "closing");
         }
+    }
+
+    private static void writeMerged(List<DirectBatch> waiting, DirectWriter writer) {
+        DirectBatch pending = null;
+        for (DirectBatch batch : waiting) {
+            if (pending != null && pending.continuedBy(batch) && pending.entries().size() < MERGE_ENTRIES) {
+                pending = pending.merge(batch);
+            } else {
+                if (pending != null) {
+                    writer.write(pending);
+                }
+                pending = batch;
+            }
+        }
+        writer.write(pending);
     }
 
     @Override

@@ -182,6 +182,16 @@ public final class Fanout implements AutoCloseable {
         return a == null ? Optional.empty() : Optional.of(a.activity());
     }
 
+    /** Batches of live events the live reader wrote to their few direct subscribers itself (tests). */
+    long inlineBatches() {
+        return writers.inlineBatches();
+    }
+
+    /** Batches of live events handed to the writer threads (tests). */
+    long queuedBatches() {
+        return writers.queuedBatches();
+    }
+
     /** Open subscriptions on this instance. */
     public int subscribers() {
         return subscribers.size();

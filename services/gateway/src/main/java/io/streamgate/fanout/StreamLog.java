@@ -155,6 +155,7 @@ final class StreamLog {
 
     /** Appends records of one topic in offset order per partition (writer thread only). */
     void append(int topicIndex, List<ConsumerRecord<byte[], byte[]>> records) {
+        DirectBatch direct = null;
         lock.lock();
         try {
             long seq = lastSeq;
@@ -172,11 +173,12 @@ final class StreamLog {
                         frames.frame(id, record, type), false);
             }
             if (seq > lastSeq) {
-                publish(seq);
+                direct = publish(seq);
             }
         } finally {
             lock.unlock();
         }
+        submit(direct);
     }
 
     /**
@@ -186,6 +188,7 @@ final class StreamLog {
     void skip(int topicIndex, Gap gap) {
         int partition = gap.partition();
         long to = gap.to();
+        DirectBatch direct;
         lock.lock();
         try {
             head.ensurePartitions(topicIndex, partition + 1, 0);
@@ -195,9 +198,20 @@ final class StreamLog {
             String id = head.id();
             store(seq, topicIndex, partition, to, System.currentTimeMillis(), null, ControlEvents.GAP, id,
                     ControlEvents.gap(id, List.of(gap)), true);
-            publish(seq);
+            direct = publish(seq);
         } finally {
             lock.unlock();
+        }
+        submit(direct);
+    }
+
+    /**
+     * Hands a published batch to the writers once the lock is released: a small one may be written on this thread,
+     * and the subscribers' threads must not wait for those writes to register or snapshot.
+     */
+    private void submit(DirectBatch direct) {
+        if (direct != null) {
+            writers.submit(direct);
         }
     }
 
@@ -259,8 +273,11 @@ final class StreamLog {
         }
     }
 
-    /** The batch is visible: merging subscribers are signalled, live ones woken or their links given the batch. */
-    private void publish(long seq) {
+    /**
+     * The batch is visible: merging subscribers are signalled and live ones woken; returns the batch for the links
+     * of direct ones (null when none), to {@link #submit} after the lock.
+     */
+    private DirectBatch publish(long seq) {
         lastSeq = seq;
         appended.signalAll();
         List<DirectLink> direct = null;
@@ -272,10 +289,9 @@ final class StreamLog {
             direct = wakeOrCollect(waiter, direct);
         }
         toWake.clear();
-        if (direct != null) {
-            writers.submit(new DirectBatch(List.copyOf(appending), direct));
-        }
+        DirectBatch batch = direct == null ? null : new DirectBatch(List.copyOf(appending), direct);
         appending.clear();
+        return batch;
     }
 
     private static List<DirectLink> wakeOrCollect(Waiter waiter, List<DirectLink> direct) {

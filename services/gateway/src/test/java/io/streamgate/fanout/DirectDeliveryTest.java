@@ -22,28 +22,57 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Live events to plain HTTP/1.1 streams are written by the writer threads, straight to the socket; a client whose
- * socket fills goes back to its own thread and still gets every event once, in order.
+ * Live events to plain HTTP/1.1 streams are written by the writer threads, straight to the socket (by the live
+ * reader itself when a batch has only a few subscribers); a client whose socket fills goes back to its own thread
+ * and still gets every event once, in order.
  */
 class DirectDeliveryTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
-    void liveEventsToAPlainHttp11StreamAreWrittenByTheWriterThreadsExactlyOnceInOrder() throws Exception {
+    void liveEventsToManyPlainHttp11StreamsAreWrittenByTheWriterThreadsExactlyOnceInOrder() throws Exception {
         TestStream stream = TestStream.fresh("direct", 3);
         try (TestGateway gateway = TestGateway.start(stream.yaml(), "")) {
-            Received received = new Received();
-            SseConnection client = open(gateway, "direct", received, 0, false);
-            await().atMost(WAIT).until(() -> received.opened);
+            // More subscribers than a batch the live reader writes itself: the batches go to the writer threads.
+            List<Received> all = new ArrayList<>();
+            List<SseConnection> clients = new ArrayList<>();
+            for (int i = 0; i <= DirectWriters.INLINE_LINKS; i++) {
+                Received received = new Received();
+                all.add(received);
+                clients.add(open(gateway, "direct", "from=latest", received, 0, false));
+            }
+            await().atMost(WAIT).until(() -> all.stream().allMatch(r -> r.opened));
             for (int i = 0; i < 200; i++) {
-                // One at a time, so that most arrive while the subscriber is parked with the writers in charge.
+                // One at a time, so that most arrive while the subscribers are parked with the writers in charge.
                 TestTopics.send(stream.topic(), i % 3, null, "n", "{\"n\":" + i + "}");
             }
-            await().atMost(WAIT).until(() -> received.size() == 200);
+            await().atMost(WAIT).until(() -> all.stream().allMatch(r -> r.size() == 200));
+            clients.forEach(SseConnection::close);
+
+            assertThat(all).allMatch(r -> r.numbersPerPartitionInOrder(3));
+            assertThat(metric(gateway, "streamgate_events_delivered_direct_total{")).isGreaterThan(0);
+            assertThat(gateway.instance().fanout().queuedBatches()).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void aKeyedSubscribersEventsAreWrittenByTheLiveReaderItselfExactlyOnceInOrder() throws Exception {
+        TestStream stream = TestStream.fresh("direct-keyed", 3);
+        try (TestGateway gateway = TestGateway.start(stream.yaml(), "")) {
+            Received mine = new Received();
+            SseConnection client = open(gateway, "direct-keyed", "key=me&from=latest", mine, 0, false);
+            await().atMost(WAIT).until(() -> mine.opened);
+            for (int i = 0; i < 200; i++) {
+                // Every other event is someone else's; the same key always lands in one partition.
+                TestTopics.send(stream.topic(), null, i % 2 == 0 ? "me" : "other", "n", "{\"n\":" + i + "}");
+            }
+            await().atMost(WAIT).until(() -> mine.size() == 100);
             client.close();
 
-            assertThat(received.numbersPerPartitionInOrder(3)).isTrue();
+            assertThat(mine.numbersPerPartitionInOrder(1)).isTrue();
+            assertThat(mine.numbers()).allMatch(n -> n % 2 == 0);
             assertThat(metric(gateway, "streamgate_events_delivered_direct_total{")).isGreaterThan(0);
+            assertThat(gateway.instance().fanout().inlineBatches()).isGreaterThan(0);
         }
     }
 
@@ -66,7 +95,7 @@ class DirectDeliveryTest {
         TestStream stream = TestStream.fresh("direct-slow", 1);
         try (TestGateway gateway = TestGateway.start(stream.yaml(), "  limits:\n    writeTimeout: 120s\n")) {
             Received received = new Received();
-            SseConnection client = open(gateway, "direct-slow", received, 4096, true);
+            SseConnection client = open(gateway, "direct-slow", "from=latest", received, 4096, true);
             await().atMost(WAIT).until(() -> received.opened);
             await().atMost(WAIT).until(() -> gateway.instance().fanout().subscribers() == 1);
             // The client reads nothing: the writers' non-blocking writes fill its window and the send buffer.
@@ -89,10 +118,10 @@ class DirectDeliveryTest {
         }
     }
 
-    private static SseConnection open(TestGateway gateway, String name, Received received, int receiveBuffer,
-                                      boolean paused) {
+    private static SseConnection open(TestGateway gateway, String name, String query, Received received,
+                                      int receiveBuffer, boolean paused) {
         SseConnection client = new SseConnection(SseTarget.of("127.0.0.1", gateway.port(),
-                "/streams/" + name + "?from=latest"), null,
+                "/streams/" + name + "?" + query), null,
                 ConnectionOptions.DEFAULTS.withReceiveBuffer(receiveBuffer).withPaused(paused), received);
         Thread.ofVirtual().start(client);
         return client;
@@ -114,6 +143,10 @@ class DirectDeliveryTest {
             int start = data.indexOf(':') + 1;
             int end = data.indexOf(',') > 0 ? data.indexOf(',') : data.indexOf('}');
             numbers.add(Integer.parseInt(data.substring(start, end)));
+        }
+
+        synchronized List<Integer> numbers() {
+            return List.copyOf(numbers);
         }
 
         synchronized int size() {
