@@ -10,11 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,9 +23,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * {@linkplain Snapshot#base() base}; every {@code checkpointEvery} entries a copy of the live position is kept
  * as a checkpoint, so a resuming subscriber can find where to start merging without scanning the whole tail.
  *
- * <p>Live subscribers register a {@link Waiter}: scanning ones are woken once per appended batch; keyed ones get
- * the entries of their keys (and control entries) in their inbox and are woken only for those, found through an
- * index by key — a record touches only the subscribers it is for.
+ * <p>Live subscribers register a {@link Waiter} ({@link LiveWaiters}: scanning ones are woken once per appended
+ * batch; keyed ones get the entries of their keys in their inbox and are woken only for those).
  *
  * <p>Threading: one writer (the live reader thread) calls {@link #append} and {@link #skip}; any number of
  * subscriber threads read. Reads of entries are lock-free ({@link #get} returns null for an evicted sequence);
@@ -52,13 +47,8 @@ final class StreamLog {
     private volatile long lastSeq;
     private volatile long firstSeq = 1;
     private long bytes;
-    /** Guarded by lock: live waiters without a key filter. */
-    private final Set<Waiter> scanning = new LinkedHashSet<>();
-    /** Guarded by lock: live keyed waiters, all of them and by key. */
-    private final Set<Waiter> keyed = new LinkedHashSet<>();
-    private final Map<String, List<Waiter>> byKey = new HashMap<>();
-    /** Writer only, under lock: keyed waiters that got an entry in the batch being appended. */
-    private final List<Waiter> toWake = new ArrayList<>();
+    /** Guarded by lock. */
+    private final LiveWaiters live = new LiveWaiters();
     /** Writer only, under lock: the entries of the batch being appended. */
     private final List<Entry> appending = new ArrayList<>();
 
@@ -232,32 +222,7 @@ final class StreamLog {
             checkpoints.addLast(new Checkpoint(seq, head.position()));
         }
         appending.add(entry);
-        route(entry);
-    }
-
-    /** Puts an entry into the inboxes of the keyed waiters it is for: all of them for a control entry. */
-    private void route(Entry entry) {
-        if (keyed.isEmpty()) {
-            return;
-        }
-        if (entry.control()) {
-            keyed.forEach(waiter -> deliver(waiter, entry));
-        } else if (entry.key() != null) {
-            List<Waiter> waiters = byKey.get(entry.key());
-            if (waiters != null) {
-                for (Waiter waiter : waiters) {
-                    deliver(waiter, entry);
-                }
-            }
-        }
-    }
-
-    private void deliver(Waiter waiter, Entry entry) {
-        waiter.offer(entry, firstSeq);
-        if (!waiter.queued) {
-            waiter.queued = true;
-            toWake.add(waiter);
-        }
+        live.route(entry, firstSeq);
     }
 
     private void evictOldest() {
@@ -280,29 +245,10 @@ final class StreamLog {
     private DirectBatch publish(long seq) {
         lastSeq = seq;
         appended.signalAll();
-        List<DirectLink> direct = null;
-        for (Waiter waiter : scanning) {
-            direct = wakeOrCollect(waiter, direct);
-        }
-        for (Waiter waiter : toWake) {
-            waiter.queued = false;
-            direct = wakeOrCollect(waiter, direct);
-        }
-        toWake.clear();
+        List<DirectLink> direct = live.published();
         DirectBatch batch = direct == null ? null : new DirectBatch(List.copyOf(appending), direct);
         appending.clear();
         return batch;
-    }
-
-    private static List<DirectLink> wakeOrCollect(Waiter waiter, List<DirectLink> direct) {
-        DirectLink link = waiter.link;
-        if (link != null && link.active) {
-            List<DirectLink> links = direct == null ? new ArrayList<>() : direct;
-            links.add(link);
-            return links;
-        }
-        waiter.wake();
-        return direct;
     }
 
     /**
@@ -328,8 +274,7 @@ final class StreamLog {
         try {
             wakeups++;
             appended.signalAll();
-            scanning.forEach(Waiter::wake);
-            keyed.forEach(Waiter::wake);
+            live.wakeAll();
         } finally {
             lock.unlock();
         }
@@ -342,15 +287,7 @@ final class StreamLog {
     long register(Waiter waiter) {
         lock.lock();
         try {
-            if (waiter.keyed()) {
-                waiter.reset();
-                keyed.add(waiter);
-                for (String key : waiter.keys()) {
-                    byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(waiter);
-                }
-            } else {
-                scanning.add(waiter);
-            }
+            live.add(waiter);
             return lastSeq;
         } finally {
             lock.unlock();
@@ -361,16 +298,7 @@ final class StreamLog {
     void unregister(Waiter waiter) {
         lock.lock();
         try {
-            if (keyed.remove(waiter)) {
-                for (String key : waiter.keys()) {
-                    List<Waiter> waiters = byKey.get(key);
-                    if (waiters != null && waiters.remove(waiter) && waiters.isEmpty()) {
-                        byKey.remove(key);
-                    }
-                }
-            } else {
-                scanning.remove(waiter);
-            }
+            live.remove(waiter);
         } finally {
             lock.unlock();
         }
@@ -380,10 +308,9 @@ final class StreamLog {
     int waiters() {
         lock.lock();
         try {
-            return scanning.size() + keyed.size();
+            return live.size();
         } finally {
             lock.unlock();
         }
     }
-
 }
