@@ -27,9 +27,8 @@ public record ProcSample(long pid, long nanoTime, long cpuTicks, long rssBytes, 
         try {
             long now = System.nanoTime();
             String stat = Files.readString(proc.resolve("stat"), StandardCharsets.US_ASCII);
-            // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            long cpu = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 (utime) and 15 (stime)
+            String[] f = fieldsAfterName(stat);
+            long cpu = cpuTicks(f);
             int threads = Integer.parseInt(f[17]);                   // field 20 (num_threads)
             long rss = 0;
             for (String line : Files.readAllLines(proc.resolve("status"), StandardCharsets.US_ASCII)) {
@@ -56,6 +55,19 @@ public record ProcSample(long pid, long nanoTime, long cpuTicks, long rssBytes, 
     /** CPU seconds used between {@code earlier} and this sample. */
     public double cpuSecondsSince(ProcSample earlier) {
         return (cpuTicks - earlier.cpuTicks) / (double) CLOCK_TICKS;
+    }
+
+    /**
+     * The fields of a {@code /proc/<pid>/stat} or {@code /proc/<pid>/task/<tid>/stat} line after the command name
+     * (field 2), which is in parentheses and may hold spaces: index 0 is field 3.
+     */
+    static String[] fieldsAfterName(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    }
+
+    /** utime + stime (fields 14 and 15) of {@link #fieldsAfterName}, in clock ticks. */
+    static long cpuTicks(String[] fields) {
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** The kernel's clock ticks per second, the unit of {@code /proc} CPU times. */

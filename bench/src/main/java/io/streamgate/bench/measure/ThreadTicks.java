@@ -37,12 +37,9 @@ public record ThreadTicks(long nanoTime, Map<Long, Long> ticks, Map<Long, String
             for (Path task : tasks) {
                 try {
                     String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
-                    int open = stat.indexOf('(');
-                    int close = stat.lastIndexOf(')');
-                    String[] f = stat.substring(close + 2).trim().split(" ");
                     long tid = Long.parseLong(task.getFileName().toString());
-                    ticks.put(tid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
-                    names.put(tid, group(stat.substring(open + 1, close)));
+                    ticks.put(tid, ProcSample.cpuTicks(ProcSample.fieldsAfterName(stat)));
+                    names.put(tid, group(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended while we listed them
                 }

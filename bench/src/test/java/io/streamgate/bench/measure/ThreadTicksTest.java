@@ -30,7 +30,8 @@ class ThreadTicksTest {
 
         ObjectNode cores = after.coresSince(before);
 
-        assertEquals(List.of("streamgate-live", "GC Thread", "new"), cores.properties().stream().map(java.util.Map.Entry::getKey).toList());
+        assertEquals(List.of("streamgate-live", "GC Thread", "new"),
+                cores.properties().stream().map(Map.Entry::getKey).toList());
         assertEquals(1.0, cores.get("streamgate-live").asDouble());
         assertEquals(0.5, cores.get("GC Thread").asDouble());
         assertEquals(0.25, cores.get("new").asDouble());
